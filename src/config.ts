@@ -1,0 +1,119 @@
+/**
+ * The one place that reads the environment. Everything is validated once; every problem is reported
+ * together, and the result is a typed, camelCase object.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+export type Environment = Record<string, string | undefined>;
+
+/** Validated Gatehouse configuration. */
+export interface Config {
+  /** `development`, `production` or `test`. Production refuses development defaults. */
+  nodeEnv: "development" | "production" | "test";
+  /** TCP port of the HTTP server (PORT, default 4000). */
+  port: number;
+  /** Interface to bind (HOST, default 0.0.0.0). */
+  host: string;
+  /** PostgreSQL URL; when absent the embedded PGlite database under `dataDir` is used. */
+  databaseUrl: string | undefined;
+  /** Directory for the embedded database, development keys and development mail (DATA_DIR, default ./data). */
+  dataDir: string;
+  /** Public base URL of this server, used in emails and as the JWT issuer (required in production). */
+  publicUrl: string;
+  /** SMTP server for outgoing mail; without it mail is written to the log and to files under DATA_DIR. */
+  smtpUrl: string | undefined;
+  /** Default sender of emails. */
+  emailFrom: string;
+  /** Redis for shared rate-limit state between several instances. */
+  redisUrl: string | undefined;
+  /** First admin account, created at start when no admin exists yet. */
+  admin: { email: string; password: string } | undefined;
+  logLevel: "debug" | "info" | "warn" | "error";
+  /** GraphiQL at /graphql (development only unless GRAPHIQL=true). */
+  graphiql: boolean;
+  /** bcrypt work factor for new password hashes (BCRYPT_COST, default 10 as in Strapi). */
+  bcryptCost: number;
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+      message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+    });
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+  .transform((value) => value === "true" || value === "1");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  DATABASE_URL: optionalString.pipe(url(["postgres:", "postgresql:"]).optional()),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  PUBLIC_URL: optionalString.pipe(url(["http:", "https:"]).optional()),
+  SMTP_URL: optionalString.pipe(url(["smtp:", "smtps:"]).optional()),
+  EMAIL_FROM: z.string().trim().min(3).default("Gatehouse <no-reply@localhost>"),
+  REDIS_URL: optionalString.pipe(url(["redis:", "rediss:"]).optional()),
+  ADMIN_EMAIL: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
+  ADMIN_PASSWORD: optionalString,
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  GRAPHIQL: optionalString.pipe(booleanFlag.optional()),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
+});
+
+/** Thrown with every configuration problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: Environment = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+
+  if (parsed.success) {
+    const e = parsed.data;
+    if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+      problems.push("ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither");
+    }
+    if (e.NODE_ENV === "production") {
+      if (!e.PUBLIC_URL) problems.push("PUBLIC_URL: required in production");
+      else if (new URL(e.PUBLIC_URL).protocol !== "https:") {
+        problems.push("PUBLIC_URL: must use https in production");
+      }
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+
+  const e = parsed.data;
+  const port = e.PORT;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.DATA_DIR),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
+    redisUrl: e.REDIS_URL,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+    logLevel: e.LOG_LEVEL,
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV === "development",
+    bcryptCost: e.BCRYPT_COST,
+  };
+}

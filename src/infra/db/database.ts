@@ -1,0 +1,93 @@
+/**
+ * Opens the database Gatehouse runs on: PostgreSQL when a URL is given, otherwise an embedded PGlite
+ * (PostgreSQL compiled to WASM). Both are reached through the same @prisma/adapter-pg: PGlite is served
+ * on a private unix socket by pglite-socket, so the app speaks one SQL dialect in every mode.
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "../../generated/prisma/client.ts";
+
+export type DatabaseTarget =
+  | { kind: "postgres"; url: string }
+  /** `dataDir` undefined keeps the database in memory (tests). */
+  | { kind: "pglite"; dataDir?: string };
+
+export interface Database {
+  prisma: PrismaClient;
+  /** Connection settings for plain `pg` clients (migrations, tests). */
+  connection: pg.ClientConfig;
+  /** Runs `SELECT 1`; false when the database cannot be reached. */
+  isReachable(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === "postgres" ? openPostgres(target.url) : openPglite(target.dataDir);
+}
+
+/** Discrete fields rather than a connection string, so callers can swap `database` safely. */
+export function connectionFromUrl(url: string): pg.ClientConfig {
+  const parsed = new URL(url);
+  return {
+    host: decodeURIComponent(parsed.hostname),
+    port: parsed.port ? Number(parsed.port) : 5432,
+    user: decodeURIComponent(parsed.username) || undefined,
+    password: decodeURIComponent(parsed.password) || undefined,
+    database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
+    ssl: parsed.searchParams.get("sslmode") === "require" ? { rejectUnauthorized: false } : undefined,
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const connection = connectionFromUrl(url);
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ ...connection, max: 10 }) });
+  return {
+    prisma,
+    connection,
+    isReachable: () => ping(prisma),
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+
+  // Unix socket paths are limited to ~107 bytes, so the socket lives in a short temp dir, not DATA_DIR.
+  // pg connects to `<host>/.s.PGSQL.<port>` when host is a directory.
+  const socketDir = await mkdtemp(join(tmpdir(), "gatehouse-pg-"));
+  // PGlite is a single session: the server queues queries from its connections one at a time. With
+  // maxConnections 1, pg's reconnects under load failed with EPIPE, hence a few spare connections.
+  const server = new PGLiteSocketServer({ db: pglite, path: join(socketDir, ".s.PGSQL.5432"), maxConnections: 8 });
+  await server.start();
+
+  const connection: pg.ClientConfig = { host: socketDir, port: 5432, user: "postgres", database: "postgres" };
+  // One pooled connection: interleaving statements of two transactions on PGlite's single session
+  // would mix them up.
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ ...connection, max: 1 }) });
+  return {
+    prisma,
+    connection,
+    isReachable: () => ping(prisma),
+    async close() {
+      await prisma.$disconnect();
+      await server.stop();
+      await pglite.close();
+      await rm(socketDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function ping(prisma: PrismaClient): Promise<boolean> {
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,13 @@
+/** The roles every Gatehouse database has, keyed by their Strapi `type`. */
+export const BuiltinRoleType = {
+  PUBLIC: "public",
+  AUTHENTICATED: "authenticated",
+  ADMIN: "admin",
+} as const;
+export type BuiltinRoleType = (typeof BuiltinRoleType)[keyof typeof BuiltinRoleType];
+
+export const builtinRoles = [
+  { type: BuiltinRoleType.PUBLIC, name: "Public", description: "What unauthenticated callers may do." },
+  { type: BuiltinRoleType.AUTHENTICATED, name: "Authenticated", description: "Default role of new users." },
+  { type: BuiltinRoleType.ADMIN, name: "Admin", description: "Manages users, roles, rules and settings." },
+];

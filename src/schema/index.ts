@@ -1,0 +1,19 @@
+/**
+ * The built schema: importing the feature schema files registers their types on the builder. Importing
+ * this module needs no environment (codegen and the schema drift test import it).
+ */
+import { printSubgraphSchema } from "@apollo/subgraph";
+import { lexicographicSortSchema } from "graphql";
+import { builder } from "./builder.ts";
+import "../modules/roles/roles.schema.ts";
+
+/** Apollo Federation v2 subgraph schema (Gatehouse is the subgraph that owns `User`). */
+export const schema = builder.toSubGraphSchema({
+  linkUrl: "https://specs.apollo.dev/federation/v2.6",
+  federationDirectives: ["@key", "@shareable", "@external", "@requires", "@provides"],
+});
+
+/** The SDL committed as schema.graphql. */
+export function printSchema(): string {
+  return printSubgraphSchema(lexicographicSortSchema(schema));
+}

@@ -1,0 +1,30 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "vitest/config";
+
+/**
+ * `unit` runs the pure tests beside the code. The integration suite (test/) runs on embedded PGlite, and
+ * once more on PostgreSQL when TEST_DATABASE_URL is set (as CI does); each test file gets its own database.
+ */
+const integration = (name: string, database: "pglite" | "postgres") => ({
+  extends: true,
+  test: {
+    name,
+    include: ["test/**/*.test.ts"],
+    env: { GATEHOUSE_TEST_DB: database },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  // Pothos and Yoga load graphql's CommonJS build; without this, vitest would load the ESM build too and
+  // graphql refuses to mix the two ("Cannot use GraphQLScalarType from another module or realm").
+  resolve: { alias: { graphql: createRequire(import.meta.url).resolve("graphql") } },
+  test: {
+    projects: [
+      { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"] } },
+      integration("pglite", "pglite"),
+      ...(process.env.TEST_DATABASE_URL ? [integration("postgres", "postgres")] : []),
+    ],
+  },
+});
