@@ -71,6 +71,21 @@ const envSchema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
 });
 
+/** Rules spanning several variables, checked on the raw values so they are reported with the rest. */
+function crossFieldProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  const set = (name: string) => (env[name] ?? "").trim() !== "";
+  if (set("ADMIN_EMAIL") !== set("ADMIN_PASSWORD")) {
+    problems.push("ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither");
+  }
+  if (env.NODE_ENV === "production") {
+    const publicUrl = env.PUBLIC_URL?.trim();
+    if (!publicUrl) problems.push("PUBLIC_URL: required in production");
+    else if (!publicUrl.startsWith("https://")) problems.push("PUBLIC_URL: must use https in production");
+  }
+  return problems;
+}
+
 /** Thrown with every configuration problem at once. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -84,20 +99,8 @@ export function loadConfig(env: Environment = process.env): Config {
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-
-  if (parsed.success) {
-    const e = parsed.data;
-    if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
-      problems.push("ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither");
-    }
-    if (e.NODE_ENV === "production") {
-      if (!e.PUBLIC_URL) problems.push("PUBLIC_URL: required in production");
-      else if (new URL(e.PUBLIC_URL).protocol !== "https:") {
-        problems.push("PUBLIC_URL: must use https in production");
-      }
-    }
-  }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  problems.push(...crossFieldProblems(env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
   const e = parsed.data;
   const port = e.PORT;

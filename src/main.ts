@@ -1,5 +1,6 @@
 /** Entry point: load config, open the database, build the app, listen, and shut down cleanly. */
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createLogger } from "@graphql-yoga/logger";
 import { createApp } from "./app.ts";
@@ -41,7 +42,8 @@ const server = createServer(app.yoga);
 server.listen(config.port, config.host, () => {
   const mode = config.databaseUrl ? "PostgreSQL" : `embedded PGlite in ${config.dataDir}`;
   const ms = Math.round(performance.now() - startedAt);
-  logger.info(`Gatehouse ready in ${ms} ms on ${mode}: http://localhost:${config.port}/graphql`);
+  const { port } = server.address() as AddressInfo;
+  logger.info(`Gatehouse ready in ${ms} ms on ${mode}: http://localhost:${port}/graphql`);
 });
 
 let stopping = false;

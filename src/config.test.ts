@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("runs with no environment at all: embedded database, port 4000, development", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: "development",
+      port: 4000,
+      host: "0.0.0.0",
+      databaseUrl: undefined,
+      publicUrl: "http://localhost:4000",
+      graphiql: true,
+      bcryptCost: 10,
+      admin: undefined,
+    });
+    expect(config.dataDir).toMatch(/\/data$/);
+  });
+
+  it("reads every documented variable into camelCase fields", () => {
+    const config = loadConfig({
+      NODE_ENV: "production",
+      PORT: "8080",
+      HOST: "127.0.0.1",
+      DATABASE_URL: "postgresql://gh:secret@db:5432/gatehouse",
+      PUBLIC_URL: "https://auth.example.com/",
+      SMTP_URL: "smtp://mail:25",
+      EMAIL_FROM: "Auth <auth@example.com>",
+      REDIS_URL: "redis://cache:6379",
+      ADMIN_EMAIL: "Admin@Example.com",
+      ADMIN_PASSWORD: "a long admin passphrase",
+      LOG_LEVEL: "warn",
+      DATA_DIR: "/var/lib/gatehouse",
+    });
+    expect(config).toMatchObject({
+      nodeEnv: "production",
+      port: 8080,
+      host: "127.0.0.1",
+      databaseUrl: "postgresql://gh:secret@db:5432/gatehouse",
+      publicUrl: "https://auth.example.com",
+      smtpUrl: "smtp://mail:25",
+      emailFrom: "Auth <auth@example.com>",
+      redisUrl: "redis://cache:6379",
+      admin: { email: "Admin@Example.com", password: "a long admin passphrase" },
+      logLevel: "warn",
+      dataDir: "/var/lib/gatehouse",
+      graphiql: false,
+    });
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf({
+      PORT: "not-a-port",
+      DATABASE_URL: "mysql://nope",
+      LOG_LEVEL: "loud",
+      ADMIN_EMAIL: "not-an-email",
+    });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["ADMIN_EMAIL", "ADMIN_EMAIL and ADMIN_PASSWORD", "DATABASE_URL", "LOG_LEVEL", "PORT"]);
+  });
+
+  it("refuses production without an https PUBLIC_URL", () => {
+    expect(problemsOf({ NODE_ENV: "production" })).toContain("PUBLIC_URL: required in production");
+    expect(problemsOf({ NODE_ENV: "production", PUBLIC_URL: "http://auth.example.com" })).toContain(
+      "PUBLIC_URL: must use https in production",
+    );
+  });
+
+  it("wants ADMIN_EMAIL and ADMIN_PASSWORD together", () => {
+    expect(problemsOf({ ADMIN_EMAIL: "admin@example.com" })).toEqual([
+      "ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither",
+    ]);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", SMTP_URL: " " }).databaseUrl).toBeUndefined();
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * The real entry point as `npm start` runs it: a child process on its embedded database, stopped with
+ * SIGTERM and started again on the same DATA_DIR.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = new URL("..", import.meta.url).pathname;
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+function run(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+async function start(env: Record<string, string>): Promise<Running> {
+  const child = run(env);
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /ready in \d+ ms .*: (http:\/\/localhost:\d+)\/graphql/.exec(output);
+      if (match) resolve(match[1]!.replace("localhost", "127.0.0.1"));
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+async function roles(url: string): Promise<string[]> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ roles { name } }" }),
+  });
+  const body = (await response.json()) as { data: { roles: { name: string }[] } };
+  return body.data.roles.map((role) => role.name);
+}
+
+describe("npm start", () => {
+  let dataDir: string;
+  const baseEnv = () => ({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "development" });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "gatehouse-main-"));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  it("serves the seeded roles on its embedded database, stops on SIGTERM and keeps its data", async () => {
+    const first = await start({ ...baseEnv(), ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "first passphrase" });
+    expect(first.output()).toContain("Applied migrations");
+    expect(first.output()).toContain("Created the first admin: admin@example.com");
+    expect(await roles(first.url)).toEqual(["Public", "Authenticated", "Admin"]);
+    expect(await stop(first.child)).toBe(0);
+
+    const second = await start({ ...baseEnv(), ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "other" });
+    expect(second.output()).not.toContain("Applied migrations");
+    expect(second.output()).not.toContain("Created the first admin");
+    expect(await roles(second.url)).toEqual(["Public", "Authenticated", "Admin"]);
+    expect(await stop(second.child)).toBe(0);
+  });
+
+  it("exits non-zero on bad config with one message listing every problem, and no stack trace", async () => {
+    const child = run({ ...baseEnv(), PORT: "http", NODE_ENV: "production", LOG_LEVEL: "chatty" });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("Invalid configuration");
+    for (const name of ["PORT", "LOG_LEVEL", "PUBLIC_URL"]) expect(stderr).toContain(`${name}:`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
