@@ -34,8 +34,10 @@ export function createApp({ config, database, logger }: AppDependencies): App {
     plugins: [useReadinessCheck({ endpoint: "/ready", check: () => database.isReachable() })],
     context: ({ request }): GatehouseContext => ({
       prisma: database.prisma,
+      viewer: null,
       ip: undefined,
       userAgent: request.headers.get("user-agent") ?? undefined,
+      request,
     }),
   });
 

@@ -1,9 +1,22 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
 
+/**
+ * The verified caller. Built per request by the authentication module from the access token, after
+ * checking that the user still exists, is not blocked and that the session is not revoked.
+ */
+export interface Viewer {
+  userId: number;
+  /** The refresh session the access token belongs to (null for legacy long-lived tokens). */
+  sessionId: string | null;
+}
+
 /** Per-request GraphQL context, built by createApp for every operation. */
 export interface GatehouseContext {
   prisma: PrismaClient;
+  /** Null for anonymous callers. */
+  viewer: Viewer | null;
   /** Client address as seen by this server (trusted-proxy handling comes with rate limiting). */
   ip: string | undefined;
   userAgent: string | undefined;
+  request: Request;
 }
