@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
  * once more on PostgreSQL when TEST_DATABASE_URL is set (as CI does); each test file gets its own database.
  */
 const integration = (name: string, database: "pglite" | "postgres") => ({
-  extends: true,
+  extends: true as const,
   test: {
     name,
     include: ["test/**/*.test.ts"],
