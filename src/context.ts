@@ -1,4 +1,6 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { AuthService } from "./modules/auth/auth.service.ts";
+import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
 
 /**
  * The verified caller. Built per request by the authentication module from the access token, after
@@ -19,4 +21,5 @@ export interface GatehouseContext {
   ip: string | undefined;
   userAgent: string | undefined;
   request: Request;
+  auth: { service: AuthService; cookies: RefreshCookies };
 }

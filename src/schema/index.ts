@@ -5,6 +5,7 @@
 import { printSubgraphSchema } from "@apollo/subgraph";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder.ts";
+import "../modules/auth/auth.schema.ts";
 import "../modules/roles/roles.schema.ts";
 
 /** Apollo Federation v2 subgraph schema (Gatehouse is the subgraph that owns `User`). */

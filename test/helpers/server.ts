@@ -61,7 +61,7 @@ export async function startTestServer(env: Environment = {}): Promise<TestServer
     admin: config.admin,
     passwords: createPasswordHasher({ cost: config.bcryptCost }),
   });
-  const app = createApp({ config, database, logger: createLogger(config.logLevel) });
+  const app = await createApp({ config, database, logger: createLogger(config.logLevel) });
   const server = createServer(app.yoga);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
