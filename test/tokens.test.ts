@@ -102,7 +102,7 @@ describe("cookie mode", () => {
     expect(next).not.toBe(cookie);
   });
 
-  it("ignores the cookie on a simple (form) request, so cross-site forms cannot use it", async () => {
+  it("refuses simple (form) requests outright, so cross-site forms cannot use the cookie", async () => {
     const login = await server.gql(CookieLogin, { identifier: "mia", password: "correct horse battery staple" });
     const cookie = refreshCookie(login).split(";")[0]!;
     const response = await fetch(`${server.url}/graphql`, {
@@ -111,10 +111,18 @@ describe("cookie mode", () => {
       body: new URLSearchParams({ query: "mutation { refresh { jwt } }" }).toString(),
     });
     const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-    expect(response.status).toBeLessThan(500);
-    // Yoga does accept form posts, which is exactly why the cookie must be ignored on them.
-    expect(body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    expect(body.data).toBeNull();
+    // Yoga itself accepts form posts, which is exactly why cookie mode refuses them.
+    expect(response.status).toBe(403);
+    expect(body.errors?.[0]?.extensions?.code).toBe("CSRF_REJECTED");
+    expect(body.data ?? null).toBeNull();
     expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("refuses a GET without the CSRF header, and serves it with the header", async () => {
+    const url = `${server.url}/graphql?query=${encodeURIComponent("{ roles { name } }")}`;
+    const bare = await fetch(url);
+    expect(bare.status).toBe(403);
+    const withHeader = await fetch(url, { headers: { "x-gatehouse-csrf": "1" } });
+    expect(withHeader.status).toBe(200);
   });
 });
