@@ -10,11 +10,13 @@ import type { Database } from "./infra/db/index.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createPlainOutboxMail } from "./modules/auth/auth-mail.ts";
 import { createAuthenticator } from "./modules/auth/authenticate.ts";
+import { useConfirmationLink } from "./modules/auth/confirmation-link.ts";
 import { createPasswordHasher } from "./modules/auth/passwords.ts";
 import { createRefreshCookies, isNonSimpleRequest, type RefreshCookies } from "./modules/auth/refresh-cookie.ts";
 import { ErrorCode, GatehouseError } from "./errors.ts";
 import { loadSigningKeys, type SigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
+import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { schema } from "./schema/index.ts";
 
 /** Header that marks a GET or form request as deliberate in cookie mode (see useCsrfGuard). */
@@ -85,6 +87,7 @@ export async function createApp({ config, database, logger }: AppDependencies): 
     mail: createPlainOutboxMail({ from: config.emailFrom }),
   });
   const authenticate = createAuthenticator({ prisma, tokens });
+  const settings = createSettingsService(prisma);
   const cookiesOf = new WeakMap<Request, RefreshCookies>();
   const cookieMaxAge = config.jwt.maxSessionLifespan;
 
@@ -100,6 +103,7 @@ export async function createApp({ config, database, logger }: AppDependencies): 
     plugins: [
       useReadinessCheck({ endpoint: "/ready", check: () => database.isReachable() }),
       useJwks(keys),
+      useConfirmationLink(authService, settings),
       useResponseCookies(cookiesOf),
       ...(config.authCookie ? [useCsrfGuard()] : []),
     ],
@@ -113,6 +117,7 @@ export async function createApp({ config, database, logger }: AppDependencies): 
         userAgent: request.headers.get("user-agent") ?? undefined,
         request,
         auth: { service: authService, cookies },
+        settings,
       };
     },
   });

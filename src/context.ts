@@ -1,6 +1,7 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { AuthService } from "./modules/auth/auth.service.ts";
 import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
+import type { SettingsService } from "./modules/settings/settings.service.ts";
 
 /**
  * The verified caller. Built per request by the authentication module from the access token, after
@@ -22,4 +23,5 @@ export interface GatehouseContext {
   userAgent: string | undefined;
   request: Request;
   auth: { service: AuthService; cookies: RefreshCookies };
+  settings: SettingsService;
 }
