@@ -7,6 +7,7 @@ import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Config } from "./config.ts";
 import type { GatehouseContext } from "./context.ts";
 import type { Database } from "./infra/db/index.ts";
+import { createEmailService, type EmailService } from "./modules/email/email.service.ts";
 import { schema } from "./schema/index.ts";
 
 export interface AppDependencies {
@@ -17,11 +18,15 @@ export interface AppDependencies {
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, GatehouseContext>;
+  /** Email templates and the outbox; its worker runs from createApp until close. */
+  email: EmailService;
   /** Releases what the app holds (not the database, which the caller opened). */
   close(): Promise<void>;
 }
 
 export function createApp({ config, database, logger }: AppDependencies): App {
+  const email = createEmailService({ config, prisma: database.prisma, logger });
+  email.worker.start();
   const yoga = createYoga<Record<string, unknown>, GatehouseContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -43,8 +48,10 @@ export function createApp({ config, database, logger }: AppDependencies): App {
 
   return {
     yoga,
+    email,
     async close() {
       await yoga.dispose();
+      await email.close();
     },
   };
 }
