@@ -28,7 +28,8 @@ export function htmlToText(html: string): string {
       return !label || label === href ? ` ${href} ` : `${label} (${href})`;
     })
     .replace(/<br\s*\/?>/gi, "\n")
-    .replace(/<\/(p|div|h[1-6]|tr|li|table)>/gi, "\n");
+    .replace(/<\/(p|h[1-6])>/gi, "\n\n")
+    .replace(/<\/(div|tr|li|table)>/gi, "\n");
   return decodeEntities(stripTags(text))
     .split("\n")
     .map((line) => line.replace(/[ \t]+/g, " ").trim())

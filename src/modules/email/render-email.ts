@@ -57,8 +57,14 @@ export const compileMjml: MjmlCompile = async (mjml) => {
   // Loaded on first use: mjml adds most of a second to a cold start, and a running server compiles rarely.
   const { default: mjml2html } = await import("mjml");
   try {
-    // Includes would let a template read files on the server; "strict" refuses invalid MJML instead of guessing.
-    const { html } = await mjml2html(mjml, { validationLevel: "strict", ignoreIncludes: true, keepComments: false });
+    // Includes would let a template read files on the server; "strict" refuses invalid MJML instead of
+    // guessing; no default web fonts, so opening an email does not call a font CDN.
+    const { html } = await mjml2html(mjml, {
+      validationLevel: "strict",
+      ignoreIncludes: true,
+      keepComments: false,
+      fonts: {},
+    });
     return html;
   } catch (error) {
     throw new EmailTemplateError(`Invalid MJML: ${(error as Error).message.trim()}`);
