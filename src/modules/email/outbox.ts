@@ -28,6 +28,8 @@ export async function enqueueEmail(
       subject: message.subject,
       html: message.html,
       text: message.text,
+      // Set here rather than by the column default: CURRENT_TIMESTAMP would follow the session's TimeZone.
+      nextAttemptAt: new Date(),
     },
     select: { id: true },
   });
