@@ -7,7 +7,6 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { YogaLogger } from "@graphql-yoga/logger";
-import { createTransport } from "nodemailer";
 import type { Config } from "../../config.ts";
 
 /** A fully rendered email, as stored in the outbox. */
@@ -44,13 +43,16 @@ export function createMailer(config: Pick<Config, "smtpUrl" | "dataDir">, logger
 }
 
 function createSmtpMailer(smtpUrl: string): Mailer {
-  // Query parameters of SMTP_URL (e.g. `?ignoreTLS=true`, `?pool=true`) override these defaults.
-  const transport = createTransport({ ...SMTP_TIMEOUTS, url: smtpUrl });
+  // Loaded on first send, off the start-up path. Query parameters of SMTP_URL (e.g. `?ignoreTLS=true`,
+  // `?pool=true`) override the timeouts.
+  const transport = import("nodemailer").then(({ createTransport }) =>
+    createTransport({ ...SMTP_TIMEOUTS, url: smtpUrl }),
+  );
   const secrets = credentialsOf(smtpUrl);
   return {
     async send(message) {
       try {
-        await transport.sendMail({
+        await (await transport).sendMail({
           to: message.to,
           from: message.from,
           replyTo: message.replyTo ?? undefined,
@@ -62,7 +64,7 @@ function createSmtpMailer(smtpUrl: string): Mailer {
         throw new MailDeliveryError(describeError(error, secrets));
       }
     },
-    close: () => transport.close(),
+    close: () => void transport.then((smtp) => smtp.close()),
   };
 }
 
