@@ -120,10 +120,16 @@ describe("renderEmail", () => {
       defaultFrom: "no-reply@example.com",
       logger: { error: (message: string) => errors.push(message) },
     });
-    const broken = withCustom("resetPassword", { body: "<mjml><mj-body><mj-nope/></mj-body></mjml>" });
+    const broken = withCustom("resetPassword", {
+      body: "<mjml><mj-body><mj-nope/></mj-body></mjml>",
+      subject: "<%= USER.password %>",
+    });
     const email = await renderer.renderEmail("resetPassword", variables, broken);
     expect(email.text).toContain("https://app.example.com/reset?code=c0de-123");
+    expect(email.subject).toBe("Reset password");
+    expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/resetPassword.*Invalid MJML/);
+    expect(errors[1]).toMatch(/subject of "resetPassword".*Unknown variable/);
   });
 
   it("lets admins' input be checked before it is saved", async () => {

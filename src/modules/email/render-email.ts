@@ -195,7 +195,8 @@ export function createEmailRenderer({ defaultFrom, logger, compile = compileMjml
       let subjectParts: Part[];
       try {
         subjectParts = parsePlaceholders(template.subject);
-      } catch {
+      } catch (error) {
+        logger?.error(`Email subject of "${name}" is unusable, sending the default: ${(error as Error).message}`);
         subjectParts = parsePlaceholders(defaultEmailTemplates[name].subject);
       }
       const sender = parseAddress(defaultFrom);
