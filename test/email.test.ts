@@ -124,10 +124,11 @@ describe("email over SMTP", () => {
     await mail.stop();
     const id = await queueEmail(server, "outage@example.com", "code-three", "https://auth.example.com/confirm");
 
+    // lastError is written when an attempt has failed (attempts counts claims, including one in flight).
     const failed = await eventually(async () => {
       const row = await outboxRow(server.prisma, id);
-      return row.attempts >= 2 && row.lastError ? row : undefined;
-    }, "two failed attempts");
+      return row.lastError ? row : undefined;
+    }, "a failed attempt");
     expect(failed.status).toBe("PENDING");
     expect(failed.lastError).toMatch(/ECONNREFUSED|ECONNECTION/);
     expect(failed.html).toContain("code-three");
@@ -136,7 +137,7 @@ describe("email over SMTP", () => {
     const email = await mail.lastEmailTo("outage@example.com");
     expect(hrefs(email.html)).toContain("https://auth.example.com/confirm?confirmation=code-three");
     const row = await sentRow(server.prisma, id);
-    expect(row.attempts).toBeGreaterThanOrEqual(3);
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
     expect(row).toMatchObject({ html: null, text: null });
   });
 });
