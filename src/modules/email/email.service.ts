@@ -12,7 +12,7 @@ import { createEmailRenderer, type TemplateVariables } from "./render-email.ts";
 import type { EmailTemplateName } from "./templates/index.ts";
 
 export interface EmailServiceDependencies {
-  config: Pick<Config, "smtpUrl" | "dataDir" | "emailFrom" | "publicUrl" | "emailOutbox">;
+  config: Pick<Config, "nodeEnv" | "smtpUrl" | "dataDir" | "emailFrom" | "publicUrl" | "emailOutbox">;
   prisma: PrismaClient;
   logger: YogaLogger;
 }

@@ -38,8 +38,12 @@ export class MailDeliveryError extends Error {
 // Bounded so a worker's lease (see outbox.ts) always outlives one send; nodemailer's defaults go up to 10 min.
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
-export function createMailer(config: Pick<Config, "smtpUrl" | "dataDir">, logger: YogaLogger): Mailer {
-  return config.smtpUrl ? createSmtpMailer(config.smtpUrl) : createFileMailer(join(config.dataDir, "mail"), logger);
+export function createMailer(config: Pick<Config, "smtpUrl" | "dataDir" | "nodeEnv">, logger: YogaLogger): Mailer {
+  if (config.smtpUrl) return createSmtpMailer(config.smtpUrl);
+  const directory = join(config.dataDir, "mail");
+  // Legitimate in production only for a deployment that never emails; there the files hold live codes.
+  logger[config.nodeEnv === "production" ? "warn" : "info"](`No SMTP_URL: emails are written to ${directory}`);
+  return createFileMailer(directory, logger);
 }
 
 function createSmtpMailer(smtpUrl: string): Mailer {
