@@ -75,6 +75,28 @@ describe("email over SMTP", () => {
     expect(row.sentAt).toBeInstanceOf(Date);
   });
 
+  it("renders and queues inside the caller's transaction: a rollback leaves neither row nor email", async () => {
+    const user = { username: "lin", email: "lin@example.com" };
+    const variables = { CODE: "rolled-back", URL: "https://app.example.com/reset" };
+    await expect(
+      server.prisma.$transaction(async (tx) => {
+        await server.email.enqueueTemplate(tx, "resetPassword", user, variables);
+        throw new Error("the code could not be stored");
+      }),
+    ).rejects.toThrow("the code could not be stored");
+    expect(await server.prisma.emailOutbox.count({ where: { to: user.email } })).toBe(0);
+
+    const { id } = await server.prisma.$transaction((tx) =>
+      server.email.enqueueTemplate(tx, "resetPassword", user, { ...variables, CODE: "committed" }),
+    );
+    server.email.kick();
+    const email = await mail.lastEmailTo(user.email);
+    expect(email.subject).toBe("Reset password");
+    expect(hrefs(email.html)).toContain("https://app.example.com/reset?code=committed");
+    await sentRow(server.prisma, id);
+    expect(mail.messages.some((message) => message.html.includes("rolled-back"))).toBe(false);
+  });
+
   it("escapes a hostile username in the delivered HTML", async () => {
     const to = "mallory@example.com";
     const message = await server.email.compose("resetPassword", to, {

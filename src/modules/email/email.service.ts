@@ -9,7 +9,7 @@ import { loadEmailTemplates } from "./email-settings.ts";
 import { createMailer, type MailMessage } from "./mailer.ts";
 import { createOutboxWorker, enqueueEmail, exponentialBackoff, type OutboxWorker } from "./outbox.ts";
 import { createEmailRenderer, type TemplateVariables } from "./render-email.ts";
-import type { EmailTemplateName } from "./templates/index.ts";
+import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./templates/index.ts";
 
 export interface EmailServiceDependencies {
   config: Pick<Config, "nodeEnv" | "smtpUrl" | "dataDir" | "emailFrom" | "publicUrl" | "emailOutbox">;
@@ -31,6 +31,16 @@ export interface EmailService {
   ): Promise<MailMessage>;
   /** Queues a message with the given client (root or transaction); see enqueueEmail. */
   enqueue: typeof enqueueEmail;
+  /**
+   * compose + enqueue in one call, inside the transaction that stores the code the email carries (the
+   * shape of the auth module's `AuthMail.enqueue`). Call kick() after the commit.
+   */
+  enqueueTemplate(
+    tx: Prisma.TransactionClient,
+    template: EmailTemplateName,
+    user: { email: string; username: string },
+    variables: Omit<TemplateVariables, "USER">,
+  ): Promise<{ id: number }>;
   /** Throws EmailTemplateError when an admin's subject or MJML body cannot be used (for updateSettings). */
   checkTemplate(body: string, subject?: string): Promise<void>;
   /** Wakes the worker; call after the transaction that enqueued has committed. */
@@ -54,16 +64,30 @@ export function createEmailService({ config, prisma, logger }: EmailServiceDepen
     backoff: exponentialBackoff({ baseMs: retryBaseMs, maxMs: retryMaxMs }),
   });
 
+  async function compose(
+    template: EmailTemplateName,
+    to: string,
+    variables: TemplateVariables,
+    db: Pick<Prisma.TransactionClient, "setting"> = prisma,
+  ): Promise<MailMessage> {
+    const templates = await loadEmailTemplates(db);
+    const rendered = await renderer.renderEmail(template, { SERVER_URL: config.publicUrl, ...variables }, templates);
+    return { to, ...rendered };
+  }
+
+  // Compiled in the background now, so the first email after a start (often rendered inside a registration's
+  // transaction) does not wait the best part of a second for MJML to load. Failures show up again at send time.
+  void loadEmailTemplates(prisma)
+    .then((templates) => Promise.all(EMAIL_TEMPLATE_NAMES.map((name) => renderer.checkTemplate(templates[name].body))))
+    .catch(() => undefined);
+
   return {
-    async compose(template, to, variables, db = prisma) {
-      const rendered = await renderer.renderEmail(
-        template,
-        { SERVER_URL: config.publicUrl, ...variables },
-        await loadEmailTemplates(db),
-      );
-      return { to, ...rendered };
-    },
+    compose,
     enqueue: enqueueEmail,
+    async enqueueTemplate(tx, template, user, variables) {
+      const message = await compose(template, user.email, { ...variables, USER: user }, tx);
+      return enqueueEmail(tx, message);
+    },
     checkTemplate: renderer.checkTemplate,
     kick: worker.kick,
     worker,
