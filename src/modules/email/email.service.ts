@@ -11,6 +11,8 @@ import { createOutboxWorker, enqueueEmail, exponentialBackoff, type OutboxWorker
 import { createEmailRenderer, type TemplateVariables } from "./render-email.ts";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./templates/index.ts";
 
+const WARM_UP_DELAY_MS = 5_000;
+
 export interface EmailServiceDependencies {
   config: Pick<Config, "nodeEnv" | "smtpUrl" | "dataDir" | "emailFrom" | "publicUrl" | "emailOutbox">;
   prisma: PrismaClient;
@@ -75,11 +77,15 @@ export function createEmailService({ config, prisma, logger }: EmailServiceDepen
     return { to, ...rendered };
   }
 
-  // Compiled in the background now, so the first email after a start (often rendered inside a registration's
-  // transaction) does not wait the best part of a second for MJML to load. Failures show up again at send time.
-  void loadEmailTemplates(prisma)
-    .then((templates) => Promise.all(EMAIL_TEMPLATE_NAMES.map((name) => renderer.checkTemplate(templates[name].body))))
-    .catch(() => undefined);
+  // Compiled in the background a little after start-up (not competing with it for CPU), so the first email,
+  // often rendered inside a registration's transaction, does not wait the best part of a second for MJML to
+  // load. Failures show up again, and are logged, at send time.
+  const warmUp = setTimeout(() => {
+    void loadEmailTemplates(prisma)
+      .then((templates) => Promise.all(EMAIL_TEMPLATE_NAMES.map((name) => renderer.checkTemplate(templates[name].body))))
+      .catch(() => undefined);
+  }, WARM_UP_DELAY_MS);
+  warmUp.unref();
 
   return {
     compose,
@@ -92,6 +98,7 @@ export function createEmailService({ config, prisma, logger }: EmailServiceDepen
     kick: worker.kick,
     worker,
     async close() {
+      clearTimeout(warmUp);
       await worker.stop();
       mailer.close();
     },
