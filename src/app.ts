@@ -8,7 +8,6 @@ import type { Config } from "./config.ts";
 import type { GatehouseContext } from "./context.ts";
 import type { Database } from "./infra/db/index.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
-import { createPlainOutboxMail } from "./modules/auth/auth-mail.ts";
 import { createAuthenticator } from "./modules/auth/authenticate.ts";
 import { useConfirmationLink } from "./modules/auth/confirmation-link.ts";
 import { createPasswordHasher } from "./modules/auth/passwords.ts";
@@ -16,6 +15,7 @@ import { createRefreshCookies, isNonSimpleRequest, type RefreshCookies } from ".
 import { ErrorCode, GatehouseError } from "./errors.ts";
 import { loadSigningKeys, type SigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
+import { createEmailService, type EmailService } from "./modules/email/email.service.ts";
 import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { schema } from "./schema/index.ts";
 
@@ -30,6 +30,8 @@ export interface AppDependencies {
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, GatehouseContext>;
+  /** Email templates and the outbox; its worker runs from createApp until close. */
+  email: EmailService;
   /** Releases what the app holds (not the database, which the caller opened). */
   close(): Promise<void>;
 }
@@ -76,6 +78,7 @@ function useResponseCookies(cookiesOf: WeakMap<Request, RefreshCookies>): Plugin
 
 export async function createApp({ config, database, logger }: AppDependencies): Promise<App> {
   const { prisma } = database;
+  const email = createEmailService({ config, prisma, logger });
   const keys = await loadSigningKeys(config.jwt, config.dataDir);
   const tokens = createTokenService(keys, { issuer: config.jwt.issuer, audience: config.jwt.audience });
   const authService = createAuthService({
@@ -84,7 +87,10 @@ export async function createApp({ config, database, logger }: AppDependencies): 
     tokens,
     jwt: config.jwt,
     publicUrl: config.publicUrl,
-    mail: createPlainOutboxMail({ from: config.emailFrom }),
+    mail: {
+      enqueue: async (tx, template, user, variables) => void (await email.enqueueTemplate(tx, template, user, variables)),
+      kick: email.kick,
+    },
   });
   const authenticate = createAuthenticator({ prisma, tokens });
   const settings = createSettingsService(prisma);
@@ -122,10 +128,13 @@ export async function createApp({ config, database, logger }: AppDependencies): 
     },
   });
 
+  email.worker.start();
   return {
     yoga,
+    email,
     async close() {
       await yoga.dispose();
+      await email.close();
     },
   };
 }
