@@ -7,12 +7,16 @@ import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Config } from "./config.ts";
 import type { GatehouseContext } from "./context.ts";
 import type { Database } from "./infra/db/index.ts";
+import { createRequestAuthorizer } from "./modules/roles/authorizer.ts";
+import { createRoleResolverRegistry, type RoleResolverRegistry } from "./modules/roles/role-resolvers.ts";
 import { schema } from "./schema/index.ts";
 
 export interface AppDependencies {
   config: Config;
   database: Database;
   logger: YogaLogger;
+  /** Custom dynamic roles (`$name` -> resolver) usable as ACL principals; see docs/authorization.md. */
+  roleResolvers?: RoleResolverRegistry;
 }
 
 export interface App {
@@ -21,7 +25,12 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp({ config, database, logger }: AppDependencies): App {
+export function createApp({
+  config,
+  database,
+  logger,
+  roleResolvers = createRoleResolverRegistry(),
+}: AppDependencies): App {
   const yoga = createYoga<Record<string, unknown>, GatehouseContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -32,13 +41,21 @@ export function createApp({ config, database, logger }: AppDependencies): App {
     // Development shows the original message of unexpected errors; never stack traces elsewhere.
     maskedErrors: { isDev: config.nodeEnv === "development" },
     plugins: [useReadinessCheck({ endpoint: "/ready", check: () => database.isReachable() })],
-    context: ({ request }): GatehouseContext => ({
-      prisma: database.prisma,
-      viewer: null,
-      ip: undefined,
-      userAgent: request.headers.get("user-agent") ?? undefined,
-      request,
-    }),
+    context: ({ request }): GatehouseContext => {
+      const context: GatehouseContext = {
+        prisma: database.prisma,
+        viewer: null,
+        ip: undefined,
+        userAgent: request.headers.get("user-agent") ?? undefined,
+        request,
+        authz: createRequestAuthorizer({
+          prisma: database.prisma,
+          viewer: () => context.viewer,
+          resolvers: roleResolvers,
+        }),
+      };
+      return context;
+    },
   });
 
   return {

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { RequestAuthorizer } from "./modules/roles/authorizer.ts";
 
 /**
  * The verified caller. Built per request by the authentication module from the access token, after
@@ -19,4 +20,6 @@ export interface GatehouseContext {
   ip: string | undefined;
   userAgent: string | undefined;
   request: Request;
+  /** ACL decisions for this request; roles and rules are loaded once, on the first check. */
+  authz: RequestAuthorizer;
 }

@@ -6,6 +6,7 @@ import { printSubgraphSchema } from "@apollo/subgraph";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder.ts";
 import "../modules/roles/roles.schema.ts";
+import "../modules/users/users.schema.ts";
 
 /** Apollo Federation v2 subgraph schema (Gatehouse is the subgraph that owns `User`). */
 export const schema = builder.toSubGraphSchema({
