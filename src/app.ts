@@ -2,11 +2,18 @@
  * Composition root: builds the schema, services and Yoga from validated config and an open database.
  * It never listens; main.ts and the tests do.
  */
-import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Config } from "./config.ts";
 import type { GatehouseContext } from "./context.ts";
 import type { Database } from "./infra/db/index.ts";
+import { createAuthService } from "./modules/auth/auth.service.ts";
+import { createPlainOutboxMail } from "./modules/auth/auth-mail.ts";
+import { createAuthenticator } from "./modules/auth/authenticate.ts";
+import { createPasswordHasher } from "./modules/auth/passwords.ts";
+import { createRefreshCookies, type RefreshCookies } from "./modules/auth/refresh-cookie.ts";
+import { loadSigningKeys, type SigningKeys } from "./modules/auth/signing-keys.ts";
+import { createTokenService } from "./modules/auth/tokens.ts";
 import { createRequestAuthorizer } from "./modules/roles/authorizer.ts";
 import { createRoleResolverRegistry, type RoleResolverRegistry } from "./modules/roles/role-resolvers.ts";
 import { schema } from "./schema/index.ts";
@@ -25,12 +32,51 @@ export interface App {
   close(): Promise<void>;
 }
 
-export function createApp({
+/** Serves the public signing keys, so other services can verify Gatehouse's access tokens. */
+function useJwks(keys: SigningKeys): Plugin {
+  const body = JSON.stringify(keys.jwks);
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== "GET" || url.pathname !== "/.well-known/jwks.json") return;
+      endResponse(
+        new fetchAPI.Response(body, {
+          headers: { "content-type": "application/jwk-set+json", "cache-control": "public, max-age=300" },
+        }),
+      );
+    },
+  };
+}
+
+/** Adds the Set-Cookie headers resolvers asked for (cookie mode) to the response. */
+function useResponseCookies(cookiesOf: WeakMap<Request, RefreshCookies>): Plugin {
+  return {
+    onResponse({ request, response }) {
+      for (const value of cookiesOf.get(request)?.setCookies ?? []) response.headers.append("set-cookie", value);
+    },
+  };
+}
+
+export async function createApp({
   config,
   database,
   logger,
   roleResolvers = createRoleResolverRegistry(),
-}: AppDependencies): App {
+}: AppDependencies): Promise<App> {
+  const { prisma } = database;
+  const keys = await loadSigningKeys(config.jwt, config.dataDir);
+  const tokens = createTokenService(keys, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const authService = createAuthService({
+    prisma,
+    passwords: createPasswordHasher({ cost: config.bcryptCost }),
+    tokens,
+    jwt: config.jwt,
+    publicUrl: config.publicUrl,
+    mail: createPlainOutboxMail({ from: config.emailFrom }),
+  });
+  const authenticate = createAuthenticator({ prisma, tokens });
+  const cookiesOf = new WeakMap<Request, RefreshCookies>();
+  const cookieMaxAge = config.jwt.maxSessionLifespan;
+
   const yoga = createYoga<Record<string, unknown>, GatehouseContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -40,21 +86,25 @@ export function createApp({
     logging: logger,
     // Development shows the original message of unexpected errors; never stack traces elsewhere.
     maskedErrors: { isDev: config.nodeEnv === "development" },
-    plugins: [useReadinessCheck({ endpoint: "/ready", check: () => database.isReachable() })],
-    context: ({ request }): GatehouseContext => {
-      const context: GatehouseContext = {
-        prisma: database.prisma,
-        viewer: null,
+    plugins: [
+      useReadinessCheck({ endpoint: "/ready", check: () => database.isReachable() }),
+      useJwks(keys),
+      useResponseCookies(cookiesOf),
+    ],
+    context: async ({ request }): Promise<GatehouseContext> => {
+      const cookies = createRefreshCookies(request, { enabled: config.authCookie, maxAgeSeconds: cookieMaxAge });
+      cookiesOf.set(request, cookies);
+      const viewer = await authenticate(request);
+      return {
+        prisma,
+        viewer,
         ip: undefined,
         userAgent: request.headers.get("user-agent") ?? undefined,
         request,
-        authz: createRequestAuthorizer({
-          prisma: database.prisma,
-          viewer: () => context.viewer,
-          resolvers: roleResolvers,
-        }),
+        auth: { service: authService, cookies },
+        // Roles come from the database on each request, never from the token.
+        authz: createRequestAuthorizer({ prisma, viewer: () => viewer, resolvers: roleResolvers }),
       };
-      return context;
     },
   });
 

@@ -1,4 +1,6 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { AuthService } from "./modules/auth/auth.service.ts";
+import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
 import type { RequestAuthorizer } from "./modules/roles/authorizer.ts";
 
 /**
@@ -20,6 +22,7 @@ export interface GatehouseContext {
   ip: string | undefined;
   userAgent: string | undefined;
   request: Request;
+  auth: { service: AuthService; cookies: RefreshCookies };
   /** ACL decisions for this request; roles and rules are loaded once, on the first check. */
   authz: RequestAuthorizer;
 }

@@ -36,7 +36,7 @@ const database = await startDatabase(
 if (database.migrationsApplied.length > 0) logger.info(`Applied migrations: ${database.migrationsApplied.join(", ")}`);
 if (database.createdAdmin) logger.info(`Created the first admin: ${database.createdAdmin}`);
 
-const app = createApp({ config, database, logger });
+const app = await createApp({ config, database, logger });
 const server = createServer(app.yoga);
 
 server.listen(config.port, config.host, () => {

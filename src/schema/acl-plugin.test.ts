@@ -26,6 +26,7 @@ function contextFor(viewer: Viewer | null, stored: Partial<AclRule>[] = []): Gat
     ip: undefined,
     userAgent: undefined,
     request: new Request("http://localhost/graphql"),
+    auth: {} as GatehouseContext["auth"],
     authz: createRequestAuthorizer({ prisma, viewer: () => viewer, resolvers: createRoleResolverRegistry() }),
   };
 }

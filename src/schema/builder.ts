@@ -14,6 +14,7 @@ import type { GatehouseContext } from "../context.ts";
 import { forbidden, unauthenticated } from "../errors.ts";
 import type PrismaTypes from "../generated/pothos-types.ts";
 import { getDatamodel } from "../generated/pothos-types.ts";
+import { JSONObjectResolver } from "graphql-scalars";
 import AclPlugin from "./acl-plugin.ts";
 
 /**
@@ -29,7 +30,7 @@ export function createSchemaBuilder() {
     DefaultFieldNullability: false;
     Scalars: {
       DateTime: { Input: Date; Output: Date };
-      JSON: { Input: Record<string, unknown>; Output: unknown };
+      JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
     };
   }>({
     plugins: [AclPlugin, ScopeAuthPlugin, PrismaPlugin, DirectivesPlugin, FederationPlugin],
@@ -63,16 +64,7 @@ export function createSchemaBuilder() {
     },
   });
 
-  builder.scalarType("JSON", {
-    description: "A JSON object.",
-    serialize: (value) => value,
-    parseValue: (value) => {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new TypeError("JSON must be an object");
-      }
-      return value as Record<string, unknown>;
-    },
-  });
+  builder.addScalarType("JSONObject", JSONObjectResolver);
 
   builder.queryType({});
   builder.mutationType({});

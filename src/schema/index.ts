@@ -5,6 +5,7 @@
 import { printSubgraphSchema } from "@apollo/subgraph";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder.ts";
+import "../modules/auth/auth.schema.ts";
 import "../modules/roles/roles.schema.ts";
 import "../modules/users/users.schema.ts";
 

@@ -73,7 +73,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     { admin: config.admin, passwords: createPasswordHasher({ cost: config.bcryptCost }) },
     options.recordSql ? { onQuery: (sql) => statements.push(sql) } : {},
   );
-  const app = createApp({
+  const app = await createApp({
     config,
     database,
     logger: createLogger(config.logLevel),

@@ -1,9 +1,20 @@
-/** Reads settings changed by admins, merged over the defaults in code. */
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { PrismaClient, Prisma } from "../../generated/prisma/client.ts";
 import { type AdvancedSettings, defaultAdvancedSettings, SettingKey } from "./settings.defaults.ts";
 
-export async function getAdvancedSettings(prisma: PrismaClient): Promise<AdvancedSettings> {
-  const row = await prisma.setting.findUnique({ where: { key: SettingKey.ADVANCED } });
-  const stored = row?.value && typeof row.value === "object" && !Array.isArray(row.value) ? row.value : {};
-  return { ...defaultAdvancedSettings, ...(stored as Partial<AdvancedSettings>) };
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** Stored advanced settings over their defaults (read per request, so admin changes apply at once). */
+export async function getAdvancedSettings(db: Db): Promise<AdvancedSettings> {
+  const row = await db.setting.findUnique({ where: { key: SettingKey.ADVANCED } });
+  return { ...defaultAdvancedSettings, ...((row?.value as Partial<AdvancedSettings> | undefined) ?? {}) };
+}
+
+export async function updateAdvancedSettings(db: Db, changes: Partial<AdvancedSettings>): Promise<AdvancedSettings> {
+  const next = { ...(await getAdvancedSettings(db)), ...changes };
+  await db.setting.upsert({
+    where: { key: SettingKey.ADVANCED },
+    create: { key: SettingKey.ADVANCED, value: next as object },
+    update: { value: next as object },
+  });
+  return next;
 }

@@ -23,7 +23,11 @@ export const User = builder.prismaObject("User", {
     provider: t.exposeString("provider"),
     confirmed: t.exposeBoolean("confirmed"),
     blocked: t.exposeBoolean("blocked"),
-    profile: t.expose("profile", { type: "JSON" }),
+    profile: t.field({
+      type: "JSONObject",
+      // Always an object: the column defaults to {} and every writer stores an object.
+      resolve: (user) => user.profile as Record<string, unknown>,
+    }),
     role: t.relation("primaryRole", { description: "The primary role (Strapi's `role`)." }),
     roles: t.field({
       type: [Role],
@@ -68,7 +72,7 @@ const UserUpdateInput = builder.inputType("UserUpdateInput", {
     blocked: t.boolean({ description: "Blocking also revokes the user's sessions." }),
     confirmed: t.boolean(),
     primaryRoleId: t.id(),
-    profile: t.field({ type: "JSON" }),
+    profile: t.field({ type: "JSONObject" }),
   }),
 });
 
@@ -76,7 +80,7 @@ const UpdateMeInput = builder.inputType("UpdateMeInput", {
   description: "What a user may change on their own account.",
   fields: (t) => ({
     username: t.string(),
-    profile: t.field({ type: "JSON", description: "Only fields allowed by settings (registerAllowedFields)." }),
+    profile: t.field({ type: "JSONObject", description: "Only fields allowed by settings (registerAllowedFields)." }),
   }),
 });
 
