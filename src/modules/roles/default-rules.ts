@@ -30,10 +30,12 @@ export const publicAuthOperations = [
   "Mutation.refresh",
 ] as const;
 
+/** Front-ends ask what to offer before sign-in too. */
+export const everyoneQueries = ["Query.myPermissions"] as const;
+
 /** What every signed-in user may do on their own account. */
 export const authenticatedOperations = [
   "Query.me",
-  "Query.myPermissions",
   "Query.sessions",
   "Mutation.logout",
   "Mutation.changePassword",
@@ -45,6 +47,7 @@ export const ownerOperations = ["Query.user", "Mutation.revokeSession", "User.em
 
 export const defaultRules: readonly AclRule[] = [
   ...publicAuthOperations.map((resource) => allow(resource, DynamicRole.EVERYONE, "WRITE")),
+  ...everyoneQueries.map((resource) => allow(resource, DynamicRole.EVERYONE, "READ")),
   ...authenticatedOperations.map((resource) => allow(resource, DynamicRole.AUTHENTICATED)),
   ...ownerOperations.map((resource) => allow(resource, DynamicRole.OWNER)),
   // Admins may do everything unless a stored rule says otherwise. A wildcard is the least specific rule,
