@@ -8,7 +8,7 @@ import type { AclPermission, AclPrincipalType } from "../src/generated/prisma/cl
 import { createRoleResolverRegistry, teammateResolver } from "../src/modules/roles/role-resolvers.ts";
 import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
-import { startTestServer, type TestServer } from "./helpers/server.ts";
+import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 
 const Roles = graphql(`
   query AuthzRoles {
@@ -92,8 +92,6 @@ interface Rule {
   permission: AclPermission;
 }
 
-const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) => result.errors?.[0]?.extensions?.code;
-
 describe("authorization", () => {
   let server: TestServer;
   let admin: SignedIn;
@@ -134,22 +132,22 @@ describe("authorization", () => {
 
   describe("UNAUTHENTICATED vs FORBIDDEN", () => {
     it("tells an anonymous caller to sign in, and a signed-in one that they may not", async () => {
-      expect(codeOf(await server.gql(Users, {}))).toBe("UNAUTHENTICATED");
-      expect(codeOf(await server.gql(Users, {}, { headers: alice.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(Users, {}))).toBe("UNAUTHENTICATED");
+      expect(errorCode(await server.gql(Users, {}, { headers: alice.headers }))).toBe("FORBIDDEN");
       const asAdmin = await server.gql(Users, {}, { headers: admin.headers });
       expect(asAdmin.errors).toBeUndefined();
       expect(asAdmin.data?.users.totalCount).toBe(5);
     });
 
     it("serves the seeded roles to admins only", async () => {
-      expect(codeOf(await server.gql(Roles))).toBe("UNAUTHENTICATED");
+      expect(errorCode(await server.gql(Roles))).toBe("UNAUTHENTICATED");
       const result = await server.gql(Roles, undefined, { headers: admin.headers });
       expect(result.data?.roles.map((role) => role.type)).toEqual(["public", "authenticated", "admin", "red"]);
     });
 
     it("never trusts a forged token", async () => {
       const forged = { authorization: `Bearer ${admin.jwt.slice(0, -4)}AAAA` };
-      expect(codeOf(await server.gql(Roles, undefined, { headers: forged }))).toBe("UNAUTHENTICATED");
+      expect(errorCode(await server.gql(Roles, undefined, { headers: forged }))).toBe("UNAUTHENTICATED");
     });
   });
 
@@ -259,13 +257,13 @@ describe("authorization", () => {
         expect(result.errors).toBeUndefined();
         expect(result.data?.roles.length).toBe(4);
       } else {
-        expect(codeOf(result)).toBe("FORBIDDEN");
+        expect(errorCode(result)).toBe("FORBIDDEN");
       }
     });
 
     it("lets admins narrow their own wildcard", async () => {
       await storeRules([{ resource: "Query.roles", principalId: "admin", permission: "DENY" }]);
-      expect(codeOf(await server.gql(Roles, undefined, { headers: admin.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(Roles, undefined, { headers: admin.headers }))).toBe("FORBIDDEN");
       expect((await server.gql(Users, {}, { headers: admin.headers })).errors).toBeUndefined();
     });
 
@@ -273,7 +271,7 @@ describe("authorization", () => {
       await storeRules([{ resource: "Query.roles", accessType: "READ", principalId: "public", permission: "ALLOW" }]);
       expect((await server.gql(Roles)).data?.roles.length).toBe(4);
       // Public is the role of anonymous callers only.
-      expect(codeOf(await server.gql(Roles, undefined, { headers: alice.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(Roles, undefined, { headers: alice.headers }))).toBe("FORBIDDEN");
     });
   });
 
@@ -283,12 +281,12 @@ describe("authorization", () => {
       expect(own.errors).toBeUndefined();
       expect(own.data?.user).toMatchObject({ username: "alice", email: "alice@example.com" });
       expect(own.data?.user.roles.map((role) => role.type)).toEqual(["authenticated", "red"]);
-      expect(codeOf(await server.gql(UserById, { id: ids.bob }, { headers: alice.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(UserById, { id: ids.bob }, { headers: alice.headers }))).toBe("FORBIDDEN");
     });
 
     it("never holds for a list operation, even one containing the caller", async () => {
       await storeRules([{ resource: "Query.users", principalId: "$owner", permission: "ALLOW" }]);
-      expect(codeOf(await server.gql(Users, {}, { headers: alice.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(Users, {}, { headers: alice.headers }))).toBe("FORBIDDEN");
     });
   });
 
@@ -302,6 +300,15 @@ describe("authorization", () => {
 
       const asAdmin = await server.gql(Users, {}, { headers: admin.headers });
       expect(asAdmin.data!.users.nodes.every((user) => user.email?.endsWith("@example.com"))).toBe(true);
+    });
+
+    it("does not let the text filter probe emails the caller may not read", async () => {
+      await storeRules([{ resource: "Query.users", principalId: "authenticated", permission: "ALLOW" }]);
+      const filter = { text: "bob@example" };
+      expect((await server.gql(Users, { filter }, { headers: alice.headers })).data?.users.totalCount).toBe(0);
+      expect((await server.gql(Users, { filter }, { headers: admin.headers })).data?.users.totalCount).toBe(1);
+      const byName = await server.gql(Users, { filter: { text: "BO" } }, { headers: alice.headers });
+      expect(byName.data?.users.nodes.map((user) => user.username)).toEqual(["bob"]);
     });
 
     it("hides even an admin's view of a field once an exact DENY names it", async () => {
@@ -321,8 +328,8 @@ describe("authorization", () => {
       expect(created.errors).toBeUndefined();
       // Carol (primary role red) and Dave (further role red) are teammates; Bob is not on the team.
       expect((await server.gql(UserById, { id: ids.dave }, { headers: carol.headers })).data?.user.username).toBe("dave");
-      expect(codeOf(await server.gql(UserById, { id: ids.bob }, { headers: carol.headers }))).toBe("FORBIDDEN");
-      expect(codeOf(await server.gql(UserById, { id: ids.carol }, { headers: bob.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(UserById, { id: ids.bob }, { headers: carol.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(UserById, { id: ids.carol }, { headers: bob.headers }))).toBe("FORBIDDEN");
     });
 
     it("refuses a rule naming a dynamic role nobody registered", async () => {
@@ -331,13 +338,13 @@ describe("authorization", () => {
         { data: { resource: "Query.user", accessType: "READ", principalType: "ROLE", principalId: "$nobody", permission: "ALLOW" } },
         { headers: admin.headers },
       );
-      expect(codeOf(result)).toBe("BAD_USER_INPUT");
+      expect(errorCode(result)).toBe("BAD_USER_INPUT");
     });
   });
 
   describe("rule changes", () => {
     it("apply from the next request on, without restart", async () => {
-      expect(codeOf(await server.gql(Roles, undefined, { headers: bob.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(Roles, undefined, { headers: bob.headers }))).toBe("FORBIDDEN");
       const created = await server.gql(
         CreateAclRule,
         { data: { resource: "Query.roles", accessType: "READ", principalType: "USER", principalId: ids.bob, permission: "ALLOW" } },
@@ -348,17 +355,17 @@ describe("authorization", () => {
 
       const deleted = await server.gql(DeleteAclRule, { id: created.data!.createAclRule.id }, { headers: admin.headers });
       expect(deleted.data?.deleteAclRule.ok).toBe(true);
-      expect(codeOf(await server.gql(Roles, undefined, { headers: bob.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(Roles, undefined, { headers: bob.headers }))).toBe("FORBIDDEN");
     });
 
     it("only admins may change rules, and duplicates or bad coordinates are refused", async () => {
       const data = { resource: "Query.roles", accessType: "*", principalType: "ROLE" as const, principalId: "public", permission: "ALLOW" as const };
-      expect(codeOf(await server.gql(CreateAclRule, { data }, { headers: alice.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(CreateAclRule, { data }, { headers: alice.headers }))).toBe("FORBIDDEN");
       expect((await server.gql(CreateAclRule, { data }, { headers: admin.headers })).errors).toBeUndefined();
-      expect(codeOf(await server.gql(CreateAclRule, { data }, { headers: admin.headers }))).toBe("CONFLICT");
+      expect(errorCode(await server.gql(CreateAclRule, { data }, { headers: admin.headers }))).toBe("CONFLICT");
       const bad = await server.gql(CreateAclRule, { data: { ...data, resource: "Query.roles.x" } }, { headers: admin.headers });
-      expect(codeOf(bad)).toBe("BAD_USER_INPUT");
-      expect(codeOf(await server.gql(DeleteAclRule, { id: "999999" }, { headers: admin.headers }))).toBe("NOT_FOUND");
+      expect(errorCode(bad)).toBe("BAD_USER_INPUT");
+      expect(errorCode(await server.gql(DeleteAclRule, { id: "999999" }, { headers: admin.headers }))).toBe("NOT_FOUND");
     });
   });
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
-import { startTestServer, type TestServer } from "./helpers/server.ts";
+import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 
 const CreateRole = graphql(`
   mutation AdminCreateRole($data: RoleInput!) {
@@ -138,8 +138,6 @@ const UsersPage = graphql(`
   }
 `);
 
-const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) => result.errors?.[0]?.extensions?.code;
-
 describe("admin surface", () => {
   let server: TestServer;
   let admin: SignedIn;
@@ -161,8 +159,8 @@ describe("admin surface", () => {
     const created = await server.gql(CreateRole, { data: { name: "Editors" } }, as);
     expect(created.data?.createRole).toMatchObject({ name: "Editors", type: "editors" });
     const roleId = created.data!.createRole.id;
-    expect(codeOf(await server.gql(CreateRole, { data: { name: "Editors" } }, as))).toBe("CONFLICT");
-    expect(codeOf(await server.gql(CreateRole, { data: { name: "  " } }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(CreateRole, { data: { name: "Editors" } }, as))).toBe("CONFLICT");
+    expect(errorCode(await server.gql(CreateRole, { data: { name: "  " } }, as))).toBe("BAD_USER_INPUT");
 
     const renamed = await server.gql(UpdateRole, { id: roleId, data: { name: "Writers", description: "Write things" } }, as);
     expect(renamed.data?.updateRole).toMatchObject({ name: "Writers", description: "Write things", type: "editors" });
@@ -174,7 +172,7 @@ describe("admin surface", () => {
     });
 
     expect((await server.gql(DeleteRole, { id: roleId }, as)).data?.deleteRole.ok).toBe(true);
-    expect(codeOf(await server.gql(RoleById, { id: roleId }, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(RoleById, { id: roleId }, as))).toBe("NOT_FOUND");
     const erin = await server.gql(UserRoles, { id: userIds.erin! }, as);
     expect(erin.data?.user.role.type).toBe("authenticated");
     expect(await server.prisma.aclRule.count({ where: { principalId: "editors" } })).toBe(0);
@@ -183,10 +181,10 @@ describe("admin surface", () => {
   it("never deletes the Public, Authenticated or Admin role, and reports a missing one", async () => {
     for (const type of ["public", "authenticated", "admin"]) {
       const role = await server.prisma.role.findUniqueOrThrow({ where: { type } });
-      expect(codeOf(await server.gql(DeleteRole, { id: String(role.id) }, as))).toBe("BAD_USER_INPUT");
+      expect(errorCode(await server.gql(DeleteRole, { id: String(role.id) }, as))).toBe("BAD_USER_INPUT");
     }
-    expect(codeOf(await server.gql(DeleteRole, { id: "999999" }, as))).toBe("NOT_FOUND");
-    expect(codeOf(await server.gql(DeleteRole, { id: "not-a-number" }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(DeleteRole, { id: "999999" }, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(DeleteRole, { id: "not-a-number" }, as))).toBe("BAD_USER_INPUT");
   });
 
   it("answers Strapi's role mutations with { ok }", async () => {
@@ -206,14 +204,14 @@ describe("admin surface", () => {
     const team = await server.prisma.role.create({ data: { name: "Ops", type: "ops" } });
     const vars = { userId: userIds.gina!, roleId: String(team.id) };
     expect((await server.gql(AssignRole, vars, as)).data?.assignRole.ok).toBe(true);
-    expect(codeOf(await server.gql(AssignRole, vars, as))).toBe("CONFLICT");
+    expect(errorCode(await server.gql(AssignRole, vars, as))).toBe("CONFLICT");
     expect((await server.gql(UserRoles, { id: userIds.gina! }, as)).data?.user.roles.map((r) => r.type)).toEqual([
       "authenticated",
       "ops",
     ]);
     expect((await server.gql(UnassignRole, vars, as)).data?.unassignRole.ok).toBe(true);
-    expect(codeOf(await server.gql(UnassignRole, vars, as))).toBe("NOT_FOUND");
-    expect(codeOf(await server.gql(AssignRole, { ...vars, userId: "999999" }, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(UnassignRole, vars, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(AssignRole, { ...vars, userId: "999999" }, as))).toBe("NOT_FOUND");
   });
 
   it("blocks a user and revokes their sessions at once", async () => {
@@ -223,18 +221,18 @@ describe("admin surface", () => {
     const sessions = await server.prisma.session.findMany({ where: { userId: Number(userIds.hank) } });
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.every((session) => session.revokedAt !== null && session.revokedReason === "blocked")).toBe(true);
-    expect(codeOf(await server.gql(UserRoles, { id: userIds.hank! }, { headers: hank.headers }))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await server.gql(UserRoles, { id: userIds.hank! }, { headers: hank.headers }))).toBe("UNAUTHENTICATED");
     await server.gql(UpdateUser, { id: userIds.hank!, data: { blocked: false } }, as);
   });
 
   it("confirms a user, sets profile fields, refuses a taken username or an unknown role", async () => {
     const updated = await server.gql(UpdateUser, { id: userIds.frank!, data: { confirmed: true, profile: { team: "blue" } } }, as);
     expect(updated.data?.updateUser).toMatchObject({ confirmed: true, profile: { team: "blue" } });
-    expect(codeOf(await server.gql(UpdateUser, { id: userIds.frank!, data: { username: "gina" } }, as))).toBe("CONFLICT");
-    expect(codeOf(await server.gql(UpdateUser, { id: userIds.frank!, data: { primaryRoleId: "999999" } }, as))).toBe(
+    expect(errorCode(await server.gql(UpdateUser, { id: userIds.frank!, data: { username: "gina" } }, as))).toBe("CONFLICT");
+    expect(errorCode(await server.gql(UpdateUser, { id: userIds.frank!, data: { primaryRoleId: "999999" } }, as))).toBe(
       "BAD_USER_INPUT",
     );
-    expect(codeOf(await server.gql(UpdateUser, { id: "999999", data: { confirmed: true } }, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(UpdateUser, { id: "999999", data: { confirmed: true } }, as))).toBe("NOT_FOUND");
   });
 
   it("pages users by cursor or offset and filters them", async () => {
@@ -253,8 +251,8 @@ describe("admin surface", () => {
     const unconfirmed = await server.gql(UsersPage, { filter: { confirmed: false } }, as);
     expect(unconfirmed.data?.users.totalCount).toBe(0);
 
-    expect(codeOf(await server.gql(UsersPage, { first: 101 }, as))).toBe("BAD_USER_INPUT");
-    expect(codeOf(await server.gql(UsersPage, { after: "garbage" }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(UsersPage, { first: 101 }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(UsersPage, { after: "garbage" }, as))).toBe("BAD_USER_INPUT");
   });
 
   it("lets a user change their own username and allowed profile fields, nothing else", async () => {
@@ -263,22 +261,22 @@ describe("admin surface", () => {
     expect(renamed.data?.updateMe).toMatchObject({ username: "erin2", blocked: false });
     // Profile fields must be allowed by settings (registerAllowedFields is empty by default).
     const profile = await server.gql(UpdateMe, { data: { profile: { team: "red" } } }, { headers: erin.headers });
-    expect(codeOf(profile)).toBe("BAD_USER_INPUT");
+    expect(errorCode(profile)).toBe("BAD_USER_INPUT");
     // blocked, confirmed and roles are not part of UpdateMeInput at all.
     const sneaky = await server.post(
       JSON.stringify({ query: "mutation { updateMe(data: { blocked: false, confirmed: true }) { username } }" }),
       erin.headers,
     );
     expect(sneaky.status).toBe(400);
-    expect(codeOf(await server.gql(UpdateMe, { data: { username: "x2" } }))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await server.gql(UpdateMe, { data: { username: "x2" } }))).toBe("UNAUTHENTICATED");
     // Non-admins cannot use the admin mutations on themselves either.
-    expect(codeOf(await server.gql(UpdateUser, { id: userIds.erin!, data: { confirmed: true } }, { headers: erin.headers }))).toBe(
+    expect(errorCode(await server.gql(UpdateUser, { id: userIds.erin!, data: { confirmed: true } }, { headers: erin.headers }))).toBe(
       "FORBIDDEN",
     );
   });
 
   it("deletes a user", async () => {
     expect((await server.gql(DeleteUser, { id: userIds.frank! }, as)).data?.deleteUser.ok).toBe(true);
-    expect(codeOf(await server.gql(DeleteUser, { id: userIds.frank! }, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(DeleteUser, { id: userIds.frank! }, as))).toBe("NOT_FOUND");
   });
 });

@@ -25,6 +25,9 @@ export interface GraphQLResponse<TData> {
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[];
 }
 
+/** The `extensions.code` of a response's first error, if any. */
+export const errorCode = (result: Pick<GraphQLResponse<unknown>, "errors">) => result.errors?.[0]?.extensions?.code;
+
 export interface RequestOptions {
   headers?: Record<string, string>;
 }

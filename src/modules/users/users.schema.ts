@@ -61,7 +61,9 @@ const UsersFilter = builder.inputType("UsersFilter", {
     role: t.string({ description: "A role's id or type (primary or further role)." }),
     blocked: t.boolean(),
     confirmed: t.boolean(),
-    text: t.string({ description: "Case-insensitive part of the username or email." }),
+    text: t.string({
+      description: "Case-insensitive part of the username, or of the email for callers who may read every email.",
+    }),
   }),
 });
 
@@ -95,7 +97,11 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: UsersFilter }),
     },
     acl: { model: "User" },
-    resolve: (_root, args, ctx) => users.findUserPage(ctx.prisma, args.filter ?? {}, args),
+    resolve: async (_root, args, ctx) => {
+      // Allowed on any record, not merely $owner: searching is over everybody's emails.
+      const { allowed } = await ctx.authz.check({ resource: "User.email", accessType: "READ" });
+      return users.findUserPage(ctx.prisma, { ...args.filter, searchEmail: allowed }, args);
+    },
   }),
   user: t.prismaField({
     type: User,

@@ -14,8 +14,13 @@ export interface UserFilter {
   role?: string | null;
   blocked?: boolean | null;
   confirmed?: boolean | null;
-  /** Case-insensitive substring of the username or email. */
+  /** Case-insensitive substring of the username (and of the email when `searchEmail`). */
   text?: string | null;
+  /**
+   * Whether `text` also searches emails. Only for callers who may read every email: otherwise the
+   * filter would reveal, one guess at a time, addresses the field itself hides.
+   */
+  searchEmail?: boolean;
 }
 
 export interface PageArgs {
@@ -46,12 +51,8 @@ export function userWhere(filter: UserFilter = {}): Prisma.UserWhereInput {
   }
   const text = filter.text?.trim();
   if (text) {
-    where.push({
-      OR: [
-        { username: { contains: text, mode: "insensitive" } },
-        { email: { contains: text, mode: "insensitive" } },
-      ],
-    });
+    const username: Prisma.UserWhereInput = { username: { contains: text, mode: "insensitive" } };
+    where.push(filter.searchEmail ? { OR: [username, { email: { contains: text, mode: "insensitive" } }] } : username);
   }
   return { AND: where };
 }
