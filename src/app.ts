@@ -10,13 +10,19 @@ import type { Database } from "./infra/db/index.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createPlainOutboxMail } from "./modules/auth/auth-mail.ts";
 import { createAuthenticator } from "./modules/auth/authenticate.ts";
+import { useConfirmationLink } from "./modules/auth/confirmation-link.ts";
 import { createPasswordHasher } from "./modules/auth/passwords.ts";
-import { createRefreshCookies, type RefreshCookies } from "./modules/auth/refresh-cookie.ts";
+import { createRefreshCookies, isNonSimpleRequest, type RefreshCookies } from "./modules/auth/refresh-cookie.ts";
+import { ErrorCode, GatehouseError } from "./errors.ts";
 import { loadSigningKeys, type SigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
 import { createRequestAuthorizer } from "./modules/roles/authorizer.ts";
 import { createRoleResolverRegistry, type RoleResolverRegistry } from "./modules/roles/role-resolvers.ts";
+import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { schema } from "./schema/index.ts";
+
+/** Header that marks a GET or form request as deliberate in cookie mode (see useCsrfGuard). */
+export const CSRF_HEADER = "x-gatehouse-csrf";
 
 export interface AppDependencies {
   config: Config;
@@ -43,6 +49,22 @@ function useJwks(keys: SigningKeys): Plugin {
           headers: { "content-type": "application/jwk-set+json", "cache-control": "public, max-age=300" },
         }),
       );
+    },
+  };
+}
+
+/**
+ * Cookie mode only: a cookie rides along on any request a browser sends, including cross-site form posts
+ * and GETs that skip CORS preflights. Such "simple" requests are refused unless they carry a custom
+ * header, which a cross-site page cannot add without a preflight.
+ */
+function useCsrfGuard(): Plugin {
+  return {
+    onRequestParse({ request }) {
+      if (isNonSimpleRequest(request) || request.headers.has(CSRF_HEADER)) return;
+      throw new GatehouseError(ErrorCode.CSRF_REJECTED, `Send a JSON request or the ${CSRF_HEADER} header`, {
+        http: { status: 403 },
+      });
     },
   };
 }
@@ -74,6 +96,7 @@ export async function createApp({
     mail: createPlainOutboxMail({ from: config.emailFrom }),
   });
   const authenticate = createAuthenticator({ prisma, tokens });
+  const settings = createSettingsService(prisma);
   const cookiesOf = new WeakMap<Request, RefreshCookies>();
   const cookieMaxAge = config.jwt.maxSessionLifespan;
 
@@ -89,7 +112,9 @@ export async function createApp({
     plugins: [
       useReadinessCheck({ endpoint: "/ready", check: () => database.isReachable() }),
       useJwks(keys),
+      useConfirmationLink(authService, settings),
       useResponseCookies(cookiesOf),
+      ...(config.authCookie ? [useCsrfGuard()] : []),
     ],
     context: async ({ request }): Promise<GatehouseContext> => {
       const cookies = createRefreshCookies(request, { enabled: config.authCookie, maxAgeSeconds: cookieMaxAge });
@@ -104,6 +129,7 @@ export async function createApp({
         auth: { service: authService, cookies },
         // Roles come from the database on each request, never from the token.
         authz: createRequestAuthorizer({ prisma, viewer: () => viewer, resolvers: roleResolvers }),
+        settings,
       };
     },
   });

@@ -2,6 +2,7 @@ import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { AuthService } from "./modules/auth/auth.service.ts";
 import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
 import type { RequestAuthorizer } from "./modules/roles/authorizer.ts";
+import type { SettingsService } from "./modules/settings/settings.service.ts";
 
 /**
  * The verified caller. Built per request by the authentication module from the access token, after
@@ -25,4 +26,5 @@ export interface GatehouseContext {
   auth: { service: AuthService; cookies: RefreshCookies };
   /** ACL decisions for this request; roles and rules are loaded once, on the first check. */
   authz: RequestAuthorizer;
+  settings: SettingsService;
 }

@@ -27,6 +27,7 @@ function contextFor(viewer: Viewer | null, stored: Partial<AclRule>[] = []): Gat
     userAgent: undefined,
     request: new Request("http://localhost/graphql"),
     auth: {} as GatehouseContext["auth"],
+    settings: {} as GatehouseContext["settings"],
     authz: createRequestAuthorizer({ prisma, viewer: () => viewer, resolvers: createRoleResolverRegistry() }),
   };
 }

@@ -9,6 +9,7 @@ import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { getAdvancedSettings } from "../settings/settings.service.ts";
 import type { AuthMail } from "./auth-mail.ts";
+import { CONFIRMATION_PATH } from "./confirmation-link.ts";
 import { AuthMessage } from "./messages.ts";
 import { consumeOneTimeCode, issueOneTimeCode } from "./one-time-codes.ts";
 import type { PasswordHasher } from "./passwords.ts";
@@ -113,7 +114,18 @@ export function createAuthService(deps: AuthDependencies) {
   }
 
   function confirmationUrl(code: string) {
-    return `${deps.publicUrl}/auth/email-confirmation?confirmation=${encodeURIComponent(code)}`;
+    return `${deps.publicUrl}${CONFIRMATION_PATH}?confirmation=${encodeURIComponent(code)}`;
+  }
+
+  /** Confirms the address a code was sent to; returns the user id, or null for a bad code. */
+  async function confirmEmailCode(confirmation: string): Promise<number | null> {
+    const parsed = code.safeParse(confirmation);
+    if (!parsed.success) return null;
+    return prisma.$transaction(async (tx) => {
+      const owner = await consumeOneTimeCode(tx, { code: parsed.data, purpose: "EMAIL_CONFIRMATION" });
+      if (owner !== null) await tx.user.update({ where: { id: owner }, data: { confirmed: true } });
+      return owner;
+    });
   }
 
   return {
@@ -266,12 +278,11 @@ export function createAuthService(deps: AuthDependencies) {
       return issueTokens(user, meta);
     },
 
+    confirmEmailCode,
+
+    /** `emailConfirmation` mutation: confirms, then signs the user in as Strapi does. */
     async confirmEmail(confirmation: string, meta: RequestMeta): Promise<AuthResult> {
-      const userId = await prisma.$transaction(async (tx) => {
-        const owner = await consumeOneTimeCode(tx, { code: parse(code, confirmation), purpose: "EMAIL_CONFIRMATION" });
-        if (owner !== null) await tx.user.update({ where: { id: owner }, data: { confirmed: true } });
-        return owner;
-      });
+      const userId = await confirmEmailCode(confirmation);
       if (userId === null) throw badUserInput(AuthMessage.INVALID_CONFIRMATION);
       return issueTokens(await requireUser(userId), meta);
     },

@@ -20,7 +20,8 @@ export interface RefreshCookies {
   readonly setCookies: string[];
 }
 
-function isNonSimpleRequest(request: Request): boolean {
+/** Whether a browser would have sent a CORS preflight before this request (so CORS protects it). */
+export function isNonSimpleRequest(request: Request): boolean {
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   return contentType === "application/json" || contentType === "application/graphql-response+json";
 }
