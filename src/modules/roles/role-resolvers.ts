@@ -64,21 +64,20 @@ async function ownerOf(input: RoleResolverInput): Promise<number | null> {
   return loadOwnerId(input.prisma, target.model, target.id);
 }
 
-/** Models whose rows belong to a user through `userId`; `$owner` loads the owner of an `id` argument. */
-const ownedModels = {
-  Session: (prisma: PrismaClient, id: string) =>
-    prisma.session.findUnique({ where: { id }, select: { userId: true } }),
-} satisfies Record<string, (prisma: PrismaClient, id: string) => Promise<{ userId: number } | null>>;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Models whose rows belong to a user through `userId`; `$owner` loads the owner of an `id` argument.
+ * An id that cannot name a row owns nothing (the resolver reports the bad input if it runs at all).
+ */
+const ownedModels: Record<string, (prisma: PrismaClient, id: string) => Promise<{ userId: number } | null>> = {
+  Session: async (prisma, id) =>
+    UUID.test(id) ? prisma.session.findUnique({ where: { id }, select: { userId: true } }) : null,
+};
 
 async function loadOwnerId(prisma: PrismaClient, model: string, id: string | number): Promise<number | null> {
-  const load = ownedModels[model as keyof typeof ownedModels];
-  if (!load) return null;
-  try {
-    return (await load(prisma, String(id)))?.userId ?? null;
-  } catch {
-    // A malformed id (not a uuid) owns nothing; the resolver reports the bad input itself.
-    return null;
-  }
+  const load = ownedModels[model];
+  return load ? ((await load(prisma, String(id)))?.userId ?? null) : null;
 }
 
 const toInt = (value: unknown): number | null => {
