@@ -275,6 +275,25 @@ describe("admin surface", () => {
     );
   });
 
+  it("never leaves the server without an active admin", async () => {
+    const rootId = String((await server.prisma.user.findUniqueOrThrow({ where: { username: "root" } })).id);
+    const authenticated = await server.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
+    expect(errorCode(await server.gql(DeleteUser, { id: rootId }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(UpdateUser, { id: rootId, data: { blocked: true } }, as))).toBe("BAD_USER_INPUT");
+    const demote = { id: rootId, data: { primaryRoleId: String(authenticated.id) } };
+    expect(errorCode(await server.gql(UpdateUser, demote, as))).toBe("BAD_USER_INPUT");
+
+    // With a second admin, the first may step down.
+    const adminRole = await server.prisma.role.findUniqueOrThrow({ where: { type: "admin" } });
+    await server.prisma.userRole.create({ data: { userId: Number(userIds.gina), roleId: adminRole.id } });
+    expect((await server.gql(UpdateUser, demote, as)).data?.updateUser.role.type).toBe("authenticated");
+    const gina = await signIn(server, "gina");
+    const restore = { id: rootId, data: { primaryRoleId: String(adminRole.id) } };
+    expect((await server.gql(UpdateUser, restore, { headers: gina.headers })).errors).toBeUndefined();
+    const unassign = { userId: userIds.gina!, roleId: String(adminRole.id) };
+    expect((await server.gql(UnassignRole, unassign, as)).data?.unassignRole.ok).toBe(true);
+  });
+
   it("deletes a user", async () => {
     expect((await server.gql(DeleteUser, { id: userIds.frank! }, as)).data?.deleteUser.ok).toBe(true);
     expect(errorCode(await server.gql(DeleteUser, { id: userIds.frank! }, as))).toBe("NOT_FOUND");

@@ -114,7 +114,23 @@ export async function assignRole(prisma: PrismaClient, userId: number, roleId: n
   });
 }
 
+/**
+ * Refuses a change that would take the last active admin's admin role away (deleting, blocking or
+ * demoting them): nobody could manage users, roles or rules any more. Not atomic with the change: two
+ * admins demoting each other at the same instant could both pass.
+ */
+export async function assertAnotherAdminRemains(prisma: PrismaClient, userId: number): Promise<void> {
+  const isAdmin = { type: BuiltinRoleType.ADMIN };
+  const adminWhere = { OR: [{ primaryRole: isAdmin }, { roles: { some: { role: isAdmin } } }] };
+  const target = await prisma.user.count({ where: { id: userId, ...adminWhere } });
+  if (target === 0) return;
+  const others = await prisma.user.count({ where: { id: { not: userId }, blocked: false, ...adminWhere } });
+  if (others === 0) throw badUserInput("This would leave no active admin");
+}
+
 export async function unassignRole(prisma: PrismaClient, userId: number, roleId: number): Promise<void> {
+  const role = await prisma.role.findUnique({ where: { id: roleId }, select: { type: true } });
+  if (role?.type === BuiltinRoleType.ADMIN) await assertAnotherAdminRemains(prisma, userId);
   await withPrismaErrors(prisma.userRole.delete({ where: { userId_roleId: { userId, roleId } } }), {
     notFound: "The user does not have this role",
   });

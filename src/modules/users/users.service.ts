@@ -4,6 +4,8 @@
 import { badUserInput, notFound } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
+import { BuiltinRoleType } from "../roles/builtin-roles.ts";
+import { assertAnotherAdminRemains } from "../roles/roles.service.ts";
 import { getAdvancedSettings } from "../settings/settings.service.ts";
 
 /** The selection plugin-prisma computes from the GraphQL query. */
@@ -150,6 +152,10 @@ export async function updateUser(prisma: PrismaClient, id: number, input: UserUp
   if (input.primaryRoleId != null && (await prisma.role.count({ where: { id: input.primaryRoleId } })) === 0) {
     throw badUserInput("No such role", { field: "primaryRoleId" });
   }
+  if (input.blocked || (input.primaryRoleId != null && !(await isAdminRole(prisma, input.primaryRoleId)))) {
+    // Blocking an admin, or moving them off the admin primary role, must leave another active admin.
+    await assertAnotherAdminRemains(prisma, id);
+  }
   const [user] = await withPrismaErrors(
     prisma.$transaction([
       prisma.user.update({ ...query, where: { id }, data }),
@@ -189,6 +195,12 @@ export async function updateSelf(prisma: PrismaClient, userId: number, input: Se
   );
 }
 
+async function isAdminRole(prisma: PrismaClient, roleId: number): Promise<boolean> {
+  const role = await prisma.role.findUnique({ where: { id: roleId }, select: { type: true } });
+  return role?.type === BuiltinRoleType.ADMIN;
+}
+
 export async function deleteUser(prisma: PrismaClient, id: number): Promise<void> {
+  await assertAnotherAdminRemains(prisma, id);
   await withPrismaErrors(prisma.user.delete({ where: { id } }), userConflict);
 }
