@@ -16,6 +16,8 @@ import { ErrorCode, GatehouseError } from "./errors.ts";
 import { loadSigningKeys, type SigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
 import { createEmailService, type EmailService } from "./modules/email/email.service.ts";
+import { createRequestAuthorizer } from "./modules/roles/authorizer.ts";
+import { createRoleResolverRegistry, type RoleResolverRegistry } from "./modules/roles/role-resolvers.ts";
 import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { schema } from "./schema/index.ts";
 
@@ -26,6 +28,8 @@ export interface AppDependencies {
   config: Config;
   database: Database;
   logger: YogaLogger;
+  /** Custom dynamic roles (`$name` -> resolver) usable as ACL principals; see docs/authorization.md. */
+  roleResolvers?: RoleResolverRegistry;
 }
 
 export interface App {
@@ -76,7 +80,12 @@ function useResponseCookies(cookiesOf: WeakMap<Request, RefreshCookies>): Plugin
   };
 }
 
-export async function createApp({ config, database, logger }: AppDependencies): Promise<App> {
+export async function createApp({
+  config,
+  database,
+  logger,
+  roleResolvers = createRoleResolverRegistry(),
+}: AppDependencies): Promise<App> {
   const { prisma } = database;
   const email = createEmailService({ config, prisma, logger });
   const keys = await loadSigningKeys(config.jwt, config.dataDir);
@@ -116,13 +125,16 @@ export async function createApp({ config, database, logger }: AppDependencies): 
     context: async ({ request }): Promise<GatehouseContext> => {
       const cookies = createRefreshCookies(request, { enabled: config.authCookie, maxAgeSeconds: cookieMaxAge });
       cookiesOf.set(request, cookies);
+      const viewer = await authenticate(request);
       return {
         prisma,
-        viewer: await authenticate(request),
+        viewer,
         ip: undefined,
         userAgent: request.headers.get("user-agent") ?? undefined,
         request,
         auth: { service: authService, cookies },
+        // Roles come from the database on each request, never from the token.
+        authz: createRequestAuthorizer({ prisma, viewer: () => viewer, resolvers: roleResolvers }),
         settings,
       };
     },

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { AuthService } from "./modules/auth/auth.service.ts";
 import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
+import type { RequestAuthorizer } from "./modules/roles/authorizer.ts";
 import type { SettingsService } from "./modules/settings/settings.service.ts";
 
 /**
@@ -23,5 +24,7 @@ export interface GatehouseContext {
   userAgent: string | undefined;
   request: Request;
   auth: { service: AuthService; cookies: RefreshCookies };
+  /** ACL decisions for this request; roles and rules are loaded once, on the first check. */
+  authz: RequestAuthorizer;
   settings: SettingsService;
 }

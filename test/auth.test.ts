@@ -322,7 +322,8 @@ describe("refresh sessions", () => {
     const graceSessions = await server.gql(Sessions, undefined, grace);
     const target = graceSessions.data!.sessions.find((s) => s.current)!;
     const attempt = await server.gql(RevokeSession, { id: target.id }, heidi);
-    expect(attempt.data?.revokeSession.ok).toBe(false);
+    // The ACL ($owner on Mutation.revokeSession) refuses it before the resolver runs.
+    expect(attempt.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await server.gql(Me, undefined, grace)).data?.me?.username).toBe("grace");
   });
 

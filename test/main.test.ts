@@ -47,14 +47,26 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-async function roles(url: string): Promise<string[]> {
+async function post<T>(url: string, query: string, variables: object = {}, headers: object = {}): Promise<T> {
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: "{ roles { name } }" }),
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data: { roles: { name: string }[] } };
-  return body.data.roles.map((role) => role.name);
+  return ((await response.json()) as { data: T }).data;
+}
+
+/** The role list is for admins only: sign in as the first admin, then read it. */
+async function roles(url: string): Promise<string[]> {
+  const { login } = await post<{ login: { jwt: string } }>(
+    url,
+    "mutation ($identifier: String!, $password: String!) { login(input: { identifier: $identifier, password: $password }) { jwt } }",
+    { identifier: "admin@example.com", password: "first passphrase" },
+  );
+  const data = await post<{ roles: { name: string }[] }>(url, "{ roles { name } }", {}, {
+    authorization: `Bearer ${login.jwt}`,
+  });
+  return data.roles.map((role) => role.name);
 }
 
 describe("npm start", () => {
@@ -66,7 +78,7 @@ describe("npm start", () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it("serves the seeded roles on its embedded database, stops on SIGTERM and keeps its data", async () => {
+  it("serves the seeded roles on its embedded database, stops on SIGTERM and keeps its data", { timeout: 90_000 }, async () => {
     const first = await start({ ...baseEnv(), ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "first passphrase" });
     expect(first.output()).toContain("Applied migrations");
     expect(first.output()).toContain("Created the first admin: admin@example.com");

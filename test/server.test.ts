@@ -29,14 +29,11 @@ describe("server", () => {
     expect(response.status).toBe(200);
   });
 
-  it("serves the seeded built-in roles over GraphQL", async () => {
+  it("answers GraphQL, refusing the role list to anonymous callers (admins see it: test/authorization.test.ts)", async () => {
     const result = await server.gql(RolesQuery);
-    expect(result.errors).toBeUndefined();
-    expect(result.data?.roles.map((role) => [role.name, role.type])).toEqual([
-      ["Public", "public"],
-      ["Authenticated", "authenticated"],
-      ["Admin", "admin"],
-    ]);
+    expect(result.status).toBe(200);
+    expect(result.data).toBeNull();
+    expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   it("answers a syntax error with a GraphQL error, not a crash", async () => {

@@ -2,7 +2,8 @@
  * The Pothos builder. It defines no types: feature modules do (see schema/index.ts).
  *
  * Plugin order matters: scope-auth first so nothing resolves before authorization, federation last since
- * it wraps resolvers and needs the directives plugin.
+ * it wraps resolvers and needs the directives plugin. The ACL plugin only rewrites field options (it
+ * hands scope-auth the check of each guarded field), so its place does not change the wrapping order.
  */
 import SchemaBuilder from "@pothos/core";
 import DirectivesPlugin from "@pothos/plugin-directives";
@@ -10,47 +11,64 @@ import FederationPlugin from "@pothos/plugin-federation";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { GatehouseContext } from "../context.ts";
-import { forbidden } from "../errors.ts";
+import { forbidden, unauthenticated } from "../errors.ts";
 import type PrismaTypes from "../generated/pothos-types.ts";
 import { getDatamodel } from "../generated/pothos-types.ts";
 import { JSONObjectResolver } from "graphql-scalars";
+import AclPlugin from "./acl-plugin.ts";
 
-export const builder = new SchemaBuilder<{
-  Context: GatehouseContext;
-  PrismaTypes: PrismaTypes;
-  AuthScopes: { public: boolean };
-  DefaultFieldNullability: false;
-  Scalars: {
-    DateTime: { Input: Date; Output: Date };
-    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
-  };
-}>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, DirectivesPlugin, FederationPlugin],
-  defaultFieldNullability: false,
-  prisma: {
-    client: (ctx) => ctx.prisma,
-    dmmf: getDatamodel(),
-    filterConnectionTotalCount: true,
-    onUnusedQuery: null,
-  },
-  scopeAuth: {
-    authScopes: () => ({ public: true }),
-    // scope-auth's own ForbiddenError keeps its code out of `extensions`, where clients look.
-    unauthorizedError: () => forbidden(),
-  },
-});
+/**
+ * Builds a Gatehouse schema builder. The app has exactly one (`builder` below); tests build their own to
+ * prove what the ACL does to fields the app does not have.
+ */
+export function createSchemaBuilder() {
+  const builder = new SchemaBuilder<{
+    Context: GatehouseContext;
+    PrismaTypes: PrismaTypes;
+    // Authorization is decided by ACL rules (see acl-plugin.ts), not by named scopes.
+    AuthScopes: {};
+    DefaultFieldNullability: false;
+    Scalars: {
+      DateTime: { Input: Date; Output: Date };
+      JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    };
+  }>({
+    plugins: [AclPlugin, ScopeAuthPlugin, PrismaPlugin, DirectivesPlugin, FederationPlugin],
+    defaultFieldNullability: false,
+    prisma: {
+      client: (ctx) => ctx.prisma,
+      dmmf: getDatamodel(),
+      filterConnectionTotalCount: true,
+      onUnusedQuery: null,
+    },
+    scopeAuth: {
+      authScopes: () => ({}),
+      // scope-auth's own ForbiddenError keeps its code out of `extensions`, where clients look; and a
+      // client must know whether signing in could help.
+      unauthorizedError: (_parent, context, info) => {
+        const coordinate = `${info.parentType.name}.${info.fieldName}`;
+        return context.viewer
+          ? forbidden(`Not allowed to access ${coordinate}`)
+          : unauthenticated(`Sign in to access ${coordinate}`);
+      },
+    },
+  });
 
-builder.scalarType("DateTime", {
-  description: "An ISO-8601 date-time string in UTC.",
-  serialize: (value) => value.toISOString(),
-  parseValue: (value) => {
-    const date = typeof value === "string" ? new Date(value) : undefined;
-    if (!date || Number.isNaN(date.getTime())) throw new TypeError("DateTime must be an ISO-8601 string");
-    return date;
-  },
-});
+  builder.scalarType("DateTime", {
+    description: "An ISO-8601 date-time string in UTC.",
+    serialize: (value) => value.toISOString(),
+    parseValue: (value) => {
+      const date = typeof value === "string" ? new Date(value) : undefined;
+      if (!date || Number.isNaN(date.getTime())) throw new TypeError("DateTime must be an ISO-8601 string");
+      return date;
+    },
+  });
 
-builder.addScalarType("JSONObject", JSONObjectResolver);
+  builder.addScalarType("JSONObject", JSONObjectResolver);
 
-builder.queryType({});
-builder.mutationType({});
+  builder.queryType({});
+  builder.mutationType({});
+  return builder;
+}
+
+export const builder = createSchemaBuilder();

@@ -7,6 +7,7 @@ import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder.ts";
 import "../modules/auth/auth.schema.ts";
 import "../modules/roles/roles.schema.ts";
+import "../modules/users/users.schema.ts";
 import "../modules/settings/settings.schema.ts";
 
 /** Apollo Federation v2 subgraph schema (Gatehouse is the subgraph that owns `User`). */

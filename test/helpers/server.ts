@@ -16,6 +16,7 @@ import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { startDatabase } from "../../src/infra/db/index.ts";
 import { createPasswordHasher } from "../../src/modules/auth/passwords.ts";
 import type { EmailService } from "../../src/modules/email/email.service.ts";
+import type { RoleResolverRegistry } from "../../src/modules/roles/role-resolvers.ts";
 import { createTestDatabase } from "./database.ts";
 
 export interface GraphQLResponse<TData> {
@@ -24,6 +25,9 @@ export interface GraphQLResponse<TData> {
   data?: TData | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[];
 }
+
+/** The `extensions.code` of a response's first error, if any. */
+export const errorCode = (result: Pick<GraphQLResponse<unknown>, "errors">) => result.errors?.[0]?.extensions?.code;
 
 export interface RequestOptions {
   headers?: Record<string, string>;
@@ -43,12 +47,21 @@ export interface TestServer {
   ): Promise<GraphQLResponse<TData>>;
   /** Sends a raw body to /graphql (for malformed-input tests). */
   post(body: string, headers?: Record<string, string>): Promise<Response>;
+  /** SQL statements sent since the last `sql.reset()` (recorded only with `recordSql: true`). */
+  sql: { statements: string[]; reset(): void };
   /** Takes the database away (closed, and dropped on PostgreSQL) while the HTTP server keeps running. */
   stopDatabase(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Environment = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Custom dynamic roles handed to createApp. */
+  roleResolvers?: RoleResolverRegistry;
+  /** Record every SQL statement in `sql.statements`. */
+  recordSql?: boolean;
+}
+
+export async function startTestServer(env: Environment = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), "gatehouse-test-"));
   const config = loadConfig({
     NODE_ENV: "test",
@@ -60,11 +73,18 @@ export async function startTestServer(env: Environment = {}): Promise<TestServer
     ...env,
   });
   const testDatabase = await createTestDatabase();
-  const database = await startDatabase(testDatabase.target, {
-    admin: config.admin,
-    passwords: createPasswordHasher({ cost: config.bcryptCost }),
+  const statements: string[] = [];
+  const database = await startDatabase(
+    testDatabase.target,
+    { admin: config.admin, passwords: createPasswordHasher({ cost: config.bcryptCost }) },
+    options.recordSql ? { onQuery: (sql) => statements.push(sql) } : {},
+  );
+  const app = await createApp({
+    config,
+    database,
+    logger: createLogger(config.logLevel),
+    roleResolvers: options.roleResolvers,
   });
-  const app = await createApp({ config, database, logger: createLogger(config.logLevel) });
   const server = createServer(app.yoga);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -90,6 +110,12 @@ export async function startTestServer(env: Environment = {}): Promise<TestServer
     dataDir,
     email: app.email,
     post,
+    sql: {
+      statements,
+      reset: () => {
+        statements.length = 0;
+      },
+    },
     async gql(document, variables, options = {}) {
       const response = await post(JSON.stringify({ query: print(document), variables }), options.headers);
       const body = (await response.json()) as Omit<GraphQLResponse<never>, "status" | "headers">;

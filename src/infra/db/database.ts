@@ -26,8 +26,23 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === "postgres" ? openPostgres(target.url) : openPglite(target.dataDir);
+export interface DatabaseOptions {
+  /**
+   * Called with every SQL statement Prisma sends (tests count them to prove a query's statement count
+   * does not grow with its rows). Off by default: query events cost a little on every statement.
+   */
+  onQuery?: (sql: string) => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
+  return target.kind === "postgres" ? openPostgres(target.url, options) : openPglite(target.dataDir, options);
+}
+
+function createClient(adapter: PrismaPg, { onQuery }: DatabaseOptions): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  prisma.$on("query", (event) => onQuery(event.query));
+  return prisma;
 }
 
 /** Discrete fields rather than a connection string, so callers can swap `database` safely. */
@@ -43,9 +58,9 @@ export function connectionFromUrl(url: string): pg.ClientConfig {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const connection = connectionFromUrl(url);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ ...connection, max: 10 }) });
+  const prisma = createClient(new PrismaPg({ ...connection, max: 10 }), options);
   return {
     prisma,
     connection,
@@ -54,7 +69,7 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, options: DatabaseOptions): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir ? { dataDir } : {});
 
@@ -69,7 +84,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   const connection: pg.ClientConfig = { host: socketDir, port: 5432, user: "postgres", database: "postgres" };
   // One pooled connection: interleaving statements of two transactions on PGlite's single session
   // would mix them up.
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ ...connection, max: 1 }) });
+  const prisma = createClient(new PrismaPg({ ...connection, max: 1 }), options);
   return {
     prisma,
     connection,

@@ -209,6 +209,8 @@ builder.mutationFields((t) => ({
     type: PasswordPayload,
     description: "Ends one of the current user's sessions.",
     args: { id: t.arg.id({ required: true }) },
+    // The ACL's $owner rule for this mutation looks up the session's owner.
+    acl: { model: "Session" },
     resolve: async (_root, { id }, ctx) => ({
       ok: await ctx.auth.service.revokeSession(requireViewer(ctx).userId, String(id)),
     }),

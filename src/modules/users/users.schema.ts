@@ -1,0 +1,142 @@
+/**
+ * Users: the User type, the admin's list and updates, and `updateMe`. Every root field is under the ACL;
+ * `User.email` is too, so a caller sees only their own email unless a rule (Admin's wildcard) says more.
+ */
+import { unauthenticated } from "../../errors.ts";
+import { parseIntId } from "../../lib/ids.ts";
+import { builder } from "../../schema/builder.ts";
+import { OkPayload, Role } from "../roles/roles.schema.ts";
+import * as users from "./users.service.ts";
+
+export const User = builder.prismaObject("User", {
+  description: "An account.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    documentId: t.exposeID("documentId"),
+    username: t.exposeString("username"),
+    email: t.exposeString("email", {
+      nullable: true,
+      description: "Null unless the caller may read it (by default: the user themselves and admins).",
+      acl: true,
+      unauthorizedResolver: () => null,
+    }),
+    provider: t.exposeString("provider"),
+    confirmed: t.exposeBoolean("confirmed"),
+    blocked: t.exposeBoolean("blocked"),
+    profile: t.field({
+      type: "JSONObject",
+      // Always an object: the column defaults to {} and every writer stores an object.
+      resolve: (user) => user.profile as Record<string, unknown>,
+    }),
+    role: t.relation("primaryRole", { description: "The primary role (Strapi's `role`)." }),
+    roles: t.field({
+      type: [Role],
+      description: "Every static role of the user: the primary one first, then further ones.",
+      select: { primaryRole: true, roles: { select: { role: true }, orderBy: { roleId: "asc" } } },
+      resolve: (user) => [user.primaryRole, ...user.roles.map((membership) => membership.role)],
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+const UserPage = builder.objectRef<users.UserPage>("UserPage").implement({
+  description: "One page of users.",
+  fields: (t) => ({
+    nodes: t.prismaField({
+      type: [User],
+      resolve: (query, page, _args, ctx) => users.loadUsers(ctx.prisma, page.ids, query),
+    }),
+    totalCount: t.int({
+      description: "Users matching the filter, over all pages.",
+      resolve: (page, _args, ctx) => users.countUsers(ctx.prisma, page.where),
+    }),
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+    endCursor: t.exposeString("endCursor", { nullable: true, description: "Pass as `after` for the next page." }),
+  }),
+});
+
+const UsersFilter = builder.inputType("UsersFilter", {
+  fields: (t) => ({
+    role: t.string({ description: "A role's id or type (primary or further role)." }),
+    blocked: t.boolean(),
+    confirmed: t.boolean(),
+    text: t.string({
+      description: "Case-insensitive part of the username, or of the email for callers who may read every email.",
+    }),
+  }),
+});
+
+const UserUpdateInput = builder.inputType("UserUpdateInput", {
+  fields: (t) => ({
+    username: t.string(),
+    email: t.string(),
+    blocked: t.boolean({ description: "Blocking also revokes the user's sessions." }),
+    confirmed: t.boolean(),
+    primaryRoleId: t.id(),
+    profile: t.field({ type: "JSONObject" }),
+  }),
+});
+
+const UpdateMeInput = builder.inputType("UpdateMeInput", {
+  description: "What a user may change on their own account.",
+  fields: (t) => ({
+    username: t.string(),
+    profile: t.field({ type: "JSONObject", description: "Only fields allowed by settings (registerAllowedFields)." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  users: t.field({
+    type: UserPage,
+    description: `Users in id order; at most ${users.MAX_PAGE_SIZE} per page.`,
+    args: {
+      first: t.arg.int(),
+      after: t.arg.string(),
+      offset: t.arg.int(),
+      filter: t.arg({ type: UsersFilter }),
+    },
+    acl: { model: "User" },
+    resolve: async (_root, args, ctx) => {
+      // Allowed on any record, not merely $owner: searching is over everybody's emails.
+      const { allowed } = await ctx.authz.check({ resource: "User.email", accessType: "READ" });
+      return users.findUserPage(ctx.prisma, { ...args.filter, searchEmail: allowed }, args);
+    },
+  }),
+  user: t.prismaField({
+    type: User,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) => users.getUser(ctx.prisma, parseIntId(args.id), query),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  updateUser: t.prismaField({
+    type: User,
+    args: { id: t.arg.id({ required: true }), data: t.arg({ type: UserUpdateInput, required: true }) },
+    resolve: (query, _root, { id, data }, ctx) =>
+      users.updateUser(
+        ctx.prisma,
+        parseIntId(id),
+        { ...data, primaryRoleId: data.primaryRoleId == null ? null : parseIntId(data.primaryRoleId, "primaryRoleId") },
+        query,
+      ),
+  }),
+  deleteUser: t.field({
+    type: OkPayload,
+    args: { id: t.arg.id({ required: true }) },
+    acl: { model: "User" },
+    resolve: async (_root, args, ctx) => {
+      await users.deleteUser(ctx.prisma, parseIntId(args.id));
+      return { ok: true };
+    },
+  }),
+  updateMe: t.prismaField({
+    type: User,
+    args: { data: t.arg({ type: UpdateMeInput, required: true }) },
+    resolve: (query, _root, { data }, ctx) => {
+      if (!ctx.viewer) throw unauthenticated();
+      return users.updateSelf(ctx.prisma, ctx.viewer.userId, data, query);
+    },
+  }),
+}));

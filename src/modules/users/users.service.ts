@@ -1,0 +1,206 @@
+/**
+ * Users as admins (and users themselves, through updateMe) manage them. Plain inputs in, records out.
+ */
+import { badUserInput, notFound } from "../../errors.ts";
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
+import { BuiltinRoleType } from "../roles/builtin-roles.ts";
+import { assertAnotherAdminRemains } from "../roles/roles.service.ts";
+import { getAdvancedSettings } from "../settings/settings.service.ts";
+
+/** The selection plugin-prisma computes from the GraphQL query. */
+export type UserQuery = { include?: Prisma.UserInclude; select?: Prisma.UserSelect };
+
+export interface UserFilter {
+  /** A role's id or type; matches the primary role and further roles. */
+  role?: string | null;
+  blocked?: boolean | null;
+  confirmed?: boolean | null;
+  /** Case-insensitive substring of the username (and of the email when `searchEmail`). */
+  text?: string | null;
+  /**
+   * Whether `text` also searches emails. Only for callers who may read every email: otherwise the
+   * filter would reveal, one guess at a time, addresses the field itself hides.
+   */
+  searchEmail?: boolean;
+}
+
+export interface PageArgs {
+  first?: number | null;
+  /** Cursor from a previous page's `endCursor`. */
+  after?: string | null;
+  offset?: number | null;
+}
+
+export interface UserPage {
+  where: Prisma.UserWhereInput;
+  ids: number[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 25;
+
+export function userWhere(filter: UserFilter = {}): Prisma.UserWhereInput {
+  const where: Prisma.UserWhereInput[] = [];
+  if (filter.blocked != null) where.push({ blocked: filter.blocked });
+  if (filter.confirmed != null) where.push({ confirmed: filter.confirmed });
+  if (filter.role) {
+    const roleId = /^\d+$/.test(filter.role) ? Number(filter.role) : undefined;
+    const role: Prisma.RoleWhereInput = roleId ? { id: roleId } : { type: filter.role };
+    where.push({ OR: [{ primaryRole: role }, { roles: { some: { role } } }] });
+  }
+  const text = filter.text?.trim();
+  if (text) {
+    const username: Prisma.UserWhereInput = { username: { contains: text, mode: "insensitive" } };
+    where.push(filter.searchEmail ? { OR: [username, { email: { contains: text, mode: "insensitive" } }] } : username);
+  }
+  return { AND: where };
+}
+
+/**
+ * One page of user ids in id order. The rows themselves are loaded by `loadUsers` with the selection
+ * the query asks for, so that their roles come in a fixed number of statements however many users.
+ */
+export async function findUserPage(prisma: PrismaClient, filter: UserFilter, page: PageArgs): Promise<UserPage> {
+  const take = page.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
+    throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { field: "first" });
+  }
+  if (page.after != null && page.offset != null) throw badUserInput("Use either after or offset, not both");
+  if (page.offset != null && (!Number.isInteger(page.offset) || page.offset < 0)) {
+    throw badUserInput("offset must not be negative", { field: "offset" });
+  }
+  const where = userWhere(filter);
+  const afterId = page.after == null ? undefined : decodeCursor(page.after);
+  const rows = await prisma.user.findMany({
+    where: afterId === undefined ? where : { AND: [where, { id: { gt: afterId } }] },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    skip: page.offset ?? undefined,
+    take: take + 1,
+  });
+  const ids = rows.slice(0, take).map((row) => row.id);
+  const last = ids.at(-1);
+  return { where, ids, hasNextPage: rows.length > take, endCursor: last === undefined ? null : encodeCursor(last) };
+}
+
+export const countUsers = (prisma: PrismaClient, where: Prisma.UserWhereInput) => prisma.user.count({ where });
+
+export const loadUsers = (prisma: PrismaClient, ids: number[], query: UserQuery = {}) =>
+  prisma.user.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: "asc" } });
+
+const encodeCursor = (id: number) => Buffer.from(`user:${id}`).toString("base64url");
+
+function decodeCursor(cursor: string): number {
+  const match = /^user:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw badUserInput("Invalid cursor", { field: "after" });
+  return Number(match[1]);
+}
+
+export async function getUser(prisma: PrismaClient, id: number, query: UserQuery = {}) {
+  const user = await prisma.user.findUnique({ ...query, where: { id } });
+  if (!user) throw notFound("No such user");
+  return user;
+}
+
+export interface UserUpdate {
+  username?: string | null;
+  email?: string | null;
+  blocked?: boolean | null;
+  confirmed?: boolean | null;
+  primaryRoleId?: number | null;
+  profile?: Record<string, unknown> | null;
+}
+
+/** What a user may change on themselves: never their roles, blocked or confirmed state. */
+export interface SelfUpdate {
+  username?: string | null;
+  profile?: Record<string, unknown> | null;
+}
+
+function cleanUsername(username: string): string {
+  const trimmed = username.trim();
+  if (trimmed.length < 3 || trimmed.length > 100) {
+    throw badUserInput("A username has 3 to 100 characters", { field: "username" });
+  }
+  return trimmed;
+}
+
+function cleanEmail(email: string): string {
+  const lower = email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(lower)) throw badUserInput("Invalid email", { field: "email" });
+  return lower;
+}
+
+const userConflict = { conflict: "Username or email already taken", notFound: "No such user" };
+
+/**
+ * Admin update. Blocking also revokes the user's sessions in the same transaction, so a blocked user's
+ * refresh tokens stop working at once.
+ */
+export async function updateUser(prisma: PrismaClient, id: number, input: UserUpdate, query: UserQuery = {}) {
+  const data: Prisma.UserUncheckedUpdateInput = {
+    ...(input.username != null && { username: cleanUsername(input.username) }),
+    ...(input.email != null && { email: cleanEmail(input.email) }),
+    ...(input.blocked != null && { blocked: input.blocked }),
+    ...(input.confirmed != null && { confirmed: input.confirmed }),
+    ...(input.primaryRoleId != null && { primaryRoleId: input.primaryRoleId }),
+    ...(input.profile != null && { profile: input.profile as Prisma.InputJsonObject }),
+  };
+  if (input.primaryRoleId != null && (await prisma.role.count({ where: { id: input.primaryRoleId } })) === 0) {
+    throw badUserInput("No such role", { field: "primaryRoleId" });
+  }
+  if (input.blocked || (input.primaryRoleId != null && !(await isAdminRole(prisma, input.primaryRoleId)))) {
+    // Blocking an admin, or moving them off the admin primary role, must leave another active admin.
+    await assertAnotherAdminRemains(prisma, id);
+  }
+  const [user] = await withPrismaErrors(
+    prisma.$transaction([
+      prisma.user.update({ ...query, where: { id }, data }),
+      ...(input.blocked
+        ? [
+            prisma.session.updateMany({
+              where: { userId: id, revokedAt: null },
+              data: { revokedAt: new Date(), revokedReason: "blocked" },
+            }),
+          ]
+        : []),
+    ]),
+    userConflict,
+  );
+  return user;
+}
+
+/** A user's change to their own account; profile keys are limited to settings' registerAllowedFields. */
+export async function updateSelf(prisma: PrismaClient, userId: number, input: SelfUpdate, query: UserQuery = {}) {
+  let profile: Prisma.InputJsonObject | undefined;
+  if (input.profile != null) {
+    const { registerAllowedFields } = await getAdvancedSettings(prisma);
+    const refused = Object.keys(input.profile).filter((key) => !registerAllowedFields.includes(key));
+    if (refused.length > 0) {
+      throw badUserInput(`Profile fields not allowed: ${refused.join(", ")}`, { field: "profile" });
+    }
+    const current = await getUser(prisma, userId, { select: { profile: true } });
+    profile = { ...(current.profile as Prisma.JsonObject), ...input.profile } as Prisma.InputJsonObject;
+  }
+  return withPrismaErrors(
+    prisma.user.update({
+      ...query,
+      where: { id: userId },
+      data: { ...(input.username != null && { username: cleanUsername(input.username) }), ...(profile && { profile }) },
+    }),
+    userConflict,
+  );
+}
+
+async function isAdminRole(prisma: PrismaClient, roleId: number): Promise<boolean> {
+  const role = await prisma.role.findUnique({ where: { id: roleId }, select: { type: true } });
+  return role?.type === BuiltinRoleType.ADMIN;
+}
+
+export async function deleteUser(prisma: PrismaClient, id: number): Promise<void> {
+  await assertAnotherAdminRemains(prisma, id);
+  await withPrismaErrors(prisma.user.delete({ where: { id } }), userConflict);
+}

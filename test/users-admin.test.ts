@@ -1,0 +1,301 @@
+/**
+ * The admin surface: roles (also under Strapi's names), role assignment, user updates and deletion,
+ * paging and filters, and what a user may change on themselves.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "./gql/index.ts";
+import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
+import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
+
+const CreateRole = graphql(`
+  mutation AdminCreateRole($data: RoleInput!) {
+    createRole(data: $data) {
+      id
+      name
+      type
+    }
+  }
+`);
+
+const UpdateRole = graphql(`
+  mutation AdminUpdateRole($id: ID!, $data: RoleUpdateInput!) {
+    updateRole(id: $id, data: $data) {
+      id
+      name
+      description
+      type
+    }
+  }
+`);
+
+const DeleteRole = graphql(`
+  mutation AdminDeleteRole($id: ID!) {
+    deleteRole(id: $id) {
+      ok
+    }
+  }
+`);
+
+const RoleById = graphql(`
+  query AdminRole($id: ID!) {
+    role(id: $id) {
+      name
+    }
+  }
+`);
+
+const StrapiRoles = graphql(`
+  mutation StrapiRoles($data: UsersPermissionsRoleInput!, $update: UsersPermissionsRoleInput!, $id: ID!) {
+    createUsersPermissionsRole(data: $data) {
+      ok
+    }
+    updateUsersPermissionsRole(id: $id, data: $update) {
+      ok
+    }
+  }
+`);
+
+const StrapiDeleteRole = graphql(`
+  mutation StrapiDeleteRole($id: ID!) {
+    deleteUsersPermissionsRole(id: $id) {
+      ok
+    }
+  }
+`);
+
+const AssignRole = graphql(`
+  mutation AdminAssignRole($userId: ID!, $roleId: ID!) {
+    assignRole(userId: $userId, roleId: $roleId) {
+      ok
+    }
+  }
+`);
+
+const UnassignRole = graphql(`
+  mutation AdminUnassignRole($userId: ID!, $roleId: ID!) {
+    unassignRole(userId: $userId, roleId: $roleId) {
+      ok
+    }
+  }
+`);
+
+const UpdateUser = graphql(`
+  mutation AdminUpdateUser($id: ID!, $data: UserUpdateInput!) {
+    updateUser(id: $id, data: $data) {
+      id
+      username
+      blocked
+      confirmed
+      profile
+      role {
+        type
+      }
+    }
+  }
+`);
+
+const DeleteUser = graphql(`
+  mutation AdminDeleteUser($id: ID!) {
+    deleteUser(id: $id) {
+      ok
+    }
+  }
+`);
+
+const UpdateMe = graphql(`
+  mutation AdminUpdateMe($data: UpdateMeInput!) {
+    updateMe(data: $data) {
+      username
+      blocked
+      profile
+    }
+  }
+`);
+
+const UserRoles = graphql(`
+  query AdminUserRoles($id: ID!) {
+    user(id: $id) {
+      role {
+        type
+      }
+      roles {
+        type
+      }
+    }
+  }
+`);
+
+const UsersPage = graphql(`
+  query AdminUsersPage($first: Int, $after: String, $offset: Int, $filter: UsersFilter) {
+    users(first: $first, after: $after, offset: $offset, filter: $filter) {
+      totalCount
+      hasNextPage
+      endCursor
+      nodes {
+        username
+      }
+    }
+  }
+`);
+
+describe("admin surface", () => {
+  let server: TestServer;
+  let admin: SignedIn;
+  let as: { headers: Record<string, string> };
+  const userIds: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    await createUser(server.prisma, { username: "root", email: "root@example.com", roleType: "admin" });
+    for (const [name, confirmed] of [["erin", true], ["frank", false], ["gina", true], ["hank", true]] as const) {
+      userIds[name] = String((await createUser(server.prisma, { username: name, email: `${name}@example.com`, confirmed })).id);
+    }
+    admin = await signIn(server, "root");
+    as = { headers: admin.headers };
+  });
+  afterAll(() => server?.close());
+
+  it("creates, renames and deletes a role; deleting moves its users to the default role", async () => {
+    const created = await server.gql(CreateRole, { data: { name: "Editors" } }, as);
+    expect(created.data?.createRole).toMatchObject({ name: "Editors", type: "editors" });
+    const roleId = created.data!.createRole.id;
+    expect(errorCode(await server.gql(CreateRole, { data: { name: "Editors" } }, as))).toBe("CONFLICT");
+    expect(errorCode(await server.gql(CreateRole, { data: { name: "  " } }, as))).toBe("BAD_USER_INPUT");
+
+    const renamed = await server.gql(UpdateRole, { id: roleId, data: { name: "Writers", description: "Write things" } }, as);
+    expect(renamed.data?.updateRole).toMatchObject({ name: "Writers", description: "Write things", type: "editors" });
+
+    const moved = await server.gql(UpdateUser, { id: userIds.erin!, data: { primaryRoleId: roleId } }, as);
+    expect(moved.data?.updateUser.role.type).toBe("editors");
+    await server.prisma.aclRule.create({
+      data: { resource: "Query.roles", principalType: "ROLE", principalId: "editors", permission: "ALLOW" },
+    });
+
+    expect((await server.gql(DeleteRole, { id: roleId }, as)).data?.deleteRole.ok).toBe(true);
+    expect(errorCode(await server.gql(RoleById, { id: roleId }, as))).toBe("NOT_FOUND");
+    const erin = await server.gql(UserRoles, { id: userIds.erin! }, as);
+    expect(erin.data?.user.role.type).toBe("authenticated");
+    expect(await server.prisma.aclRule.count({ where: { principalId: "editors" } })).toBe(0);
+  });
+
+  it("never deletes the Public, Authenticated or Admin role, and reports a missing one", async () => {
+    for (const type of ["public", "authenticated", "admin"]) {
+      const role = await server.prisma.role.findUniqueOrThrow({ where: { type } });
+      expect(errorCode(await server.gql(DeleteRole, { id: String(role.id) }, as))).toBe("BAD_USER_INPUT");
+    }
+    expect(errorCode(await server.gql(DeleteRole, { id: "999999" }, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(DeleteRole, { id: "not-a-number" }, as))).toBe("BAD_USER_INPUT");
+  });
+
+  it("answers Strapi's role mutations with { ok }", async () => {
+    const authenticated = await server.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
+    const result = await server.gql(
+      StrapiRoles,
+      { data: { name: "Reviewers" }, id: String(authenticated.id), update: { description: "Every signed-in user" } },
+      as,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ createUsersPermissionsRole: { ok: true }, updateUsersPermissionsRole: { ok: true } });
+    const reviewers = await server.prisma.role.findUniqueOrThrow({ where: { type: "reviewers" } });
+    expect((await server.gql(StrapiDeleteRole, { id: String(reviewers.id) }, as)).data?.deleteUsersPermissionsRole.ok).toBe(true);
+  });
+
+  it("assigns and unassigns further roles", async () => {
+    const team = await server.prisma.role.create({ data: { name: "Ops", type: "ops" } });
+    const vars = { userId: userIds.gina!, roleId: String(team.id) };
+    expect((await server.gql(AssignRole, vars, as)).data?.assignRole.ok).toBe(true);
+    expect(errorCode(await server.gql(AssignRole, vars, as))).toBe("CONFLICT");
+    expect((await server.gql(UserRoles, { id: userIds.gina! }, as)).data?.user.roles.map((r) => r.type)).toEqual([
+      "authenticated",
+      "ops",
+    ]);
+    expect((await server.gql(UnassignRole, vars, as)).data?.unassignRole.ok).toBe(true);
+    expect(errorCode(await server.gql(UnassignRole, vars, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(AssignRole, { ...vars, userId: "999999" }, as))).toBe("NOT_FOUND");
+  });
+
+  it("blocks a user and revokes their sessions at once", async () => {
+    const hank = await signIn(server, "hank");
+    const blocked = await server.gql(UpdateUser, { id: userIds.hank!, data: { blocked: true } }, as);
+    expect(blocked.data?.updateUser.blocked).toBe(true);
+    const sessions = await server.prisma.session.findMany({ where: { userId: Number(userIds.hank) } });
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(sessions.every((session) => session.revokedAt !== null && session.revokedReason === "blocked")).toBe(true);
+    expect(errorCode(await server.gql(UserRoles, { id: userIds.hank! }, { headers: hank.headers }))).toBe("UNAUTHENTICATED");
+    await server.gql(UpdateUser, { id: userIds.hank!, data: { blocked: false } }, as);
+  });
+
+  it("confirms a user, sets profile fields, refuses a taken username or an unknown role", async () => {
+    const updated = await server.gql(UpdateUser, { id: userIds.frank!, data: { confirmed: true, profile: { team: "blue" } } }, as);
+    expect(updated.data?.updateUser).toMatchObject({ confirmed: true, profile: { team: "blue" } });
+    expect(errorCode(await server.gql(UpdateUser, { id: userIds.frank!, data: { username: "gina" } }, as))).toBe("CONFLICT");
+    expect(errorCode(await server.gql(UpdateUser, { id: userIds.frank!, data: { primaryRoleId: "999999" } }, as))).toBe(
+      "BAD_USER_INPUT",
+    );
+    expect(errorCode(await server.gql(UpdateUser, { id: "999999", data: { confirmed: true } }, as))).toBe("NOT_FOUND");
+  });
+
+  it("pages users by cursor or offset and filters them", async () => {
+    const first = await server.gql(UsersPage, { first: 2 }, as);
+    expect(first.data?.users).toMatchObject({ totalCount: 5, hasNextPage: true });
+    expect(first.data?.users.nodes.map((u) => u.username)).toEqual(["root", "erin"]);
+    const second = await server.gql(UsersPage, { first: 2, after: first.data!.users.endCursor }, as);
+    expect(second.data?.users.nodes.map((u) => u.username)).toEqual(["frank", "gina"]);
+    const byOffset = await server.gql(UsersPage, { first: 10, offset: 4 }, as);
+    expect(byOffset.data?.users).toMatchObject({ hasNextPage: false, nodes: [{ username: "hank" }] });
+
+    const admins = await server.gql(UsersPage, { filter: { role: "admin" } }, as);
+    expect(admins.data?.users.nodes.map((u) => u.username)).toEqual(["root"]);
+    const text = await server.gql(UsersPage, { filter: { text: "GIN" } }, as);
+    expect(text.data?.users.nodes.map((u) => u.username)).toEqual(["gina"]);
+    const unconfirmed = await server.gql(UsersPage, { filter: { confirmed: false } }, as);
+    expect(unconfirmed.data?.users.totalCount).toBe(0);
+
+    expect(errorCode(await server.gql(UsersPage, { first: 101 }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(UsersPage, { after: "garbage" }, as))).toBe("BAD_USER_INPUT");
+  });
+
+  it("lets a user change their own username and allowed profile fields, nothing else", async () => {
+    const erin = await signIn(server, "erin");
+    const renamed = await server.gql(UpdateMe, { data: { username: "erin2" } }, { headers: erin.headers });
+    expect(renamed.data?.updateMe).toMatchObject({ username: "erin2", blocked: false });
+    // Profile fields must be allowed by settings (registerAllowedFields is empty by default).
+    const profile = await server.gql(UpdateMe, { data: { profile: { team: "red" } } }, { headers: erin.headers });
+    expect(errorCode(profile)).toBe("BAD_USER_INPUT");
+    // blocked, confirmed and roles are not part of UpdateMeInput at all.
+    const sneaky = await server.post(
+      JSON.stringify({ query: "mutation { updateMe(data: { blocked: false, confirmed: true }) { username } }" }),
+      erin.headers,
+    );
+    expect(sneaky.status).toBe(400);
+    expect(errorCode(await server.gql(UpdateMe, { data: { username: "x2" } }))).toBe("UNAUTHENTICATED");
+    // Non-admins cannot use the admin mutations on themselves either.
+    expect(errorCode(await server.gql(UpdateUser, { id: userIds.erin!, data: { confirmed: true } }, { headers: erin.headers }))).toBe(
+      "FORBIDDEN",
+    );
+  });
+
+  it("never leaves the server without an active admin", async () => {
+    const rootId = String((await server.prisma.user.findUniqueOrThrow({ where: { username: "root" } })).id);
+    const authenticated = await server.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
+    expect(errorCode(await server.gql(DeleteUser, { id: rootId }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(UpdateUser, { id: rootId, data: { blocked: true } }, as))).toBe("BAD_USER_INPUT");
+    const demote = { id: rootId, data: { primaryRoleId: String(authenticated.id) } };
+    expect(errorCode(await server.gql(UpdateUser, demote, as))).toBe("BAD_USER_INPUT");
+
+    // With a second admin, the first may step down.
+    const adminRole = await server.prisma.role.findUniqueOrThrow({ where: { type: "admin" } });
+    await server.prisma.userRole.create({ data: { userId: Number(userIds.gina), roleId: adminRole.id } });
+    expect((await server.gql(UpdateUser, demote, as)).data?.updateUser.role.type).toBe("authenticated");
+    const gina = await signIn(server, "gina");
+    const restore = { id: rootId, data: { primaryRoleId: String(adminRole.id) } };
+    expect((await server.gql(UpdateUser, restore, { headers: gina.headers })).errors).toBeUndefined();
+    const unassign = { userId: userIds.gina!, roleId: String(adminRole.id) };
+    expect((await server.gql(UnassignRole, unassign, as)).data?.unassignRole.ok).toBe(true);
+  });
+
+  it("deletes a user", async () => {
+    expect((await server.gql(DeleteUser, { id: userIds.frank! }, as)).data?.deleteUser.ok).toBe(true);
+    expect(errorCode(await server.gql(DeleteUser, { id: userIds.frank! }, as))).toBe("NOT_FOUND");
+  });
+});
