@@ -102,7 +102,7 @@ export async function createApp({
     },
   });
   const authenticate = createAuthenticator({ prisma, tokens });
-  const settings = createSettingsService(prisma);
+  const settings = createSettingsService(prisma, { checkTemplate: email.checkTemplate });
   const cookiesOf = new WeakMap<Request, RefreshCookies>();
   const cookieMaxAge = config.jwt.maxSessionLifespan;
 

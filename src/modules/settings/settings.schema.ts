@@ -3,7 +3,36 @@
  * other field: no default rule grants these to anyone but the Admin role.
  */
 import { builder } from "../../schema/builder.ts";
+import { EMAIL_TEMPLATE_NAMES, type EmailTemplate, type EmailTemplateName } from "../email/templates/index.ts";
 import type { AdvancedSettings } from "./settings.defaults.ts";
+
+const EmailTemplateNameEnum = builder.enumType("EmailTemplateName", {
+  values: EMAIL_TEMPLATE_NAMES,
+  description: "The emails Gatehouse sends.",
+});
+
+const EmailTemplateType = builder.objectRef<EmailTemplate & { name: EmailTemplateName }>("EmailTemplate").implement({
+  description: "A customisable email: MJML body and subject with Strapi's variables (<%= URL %>, <%= CODE %>, ...).",
+  fields: (t) => ({
+    name: t.field({ type: EmailTemplateNameEnum, resolve: (template) => template.name }),
+    fromName: t.exposeString("fromName", { nullable: true, description: "Null: the name from EMAIL_FROM." }),
+    fromEmail: t.exposeString("fromEmail", { nullable: true, description: "Null: the address from EMAIL_FROM." }),
+    replyTo: t.exposeString("replyTo", { nullable: true }),
+    subject: t.exposeString("subject"),
+    body: t.exposeString("body", { description: "MJML document." }),
+  }),
+});
+
+const EmailTemplateInput = builder.inputType("EmailTemplateInput", {
+  fields: (t) => ({
+    name: t.field({ type: EmailTemplateNameEnum, required: true }),
+    fromName: t.string(),
+    fromEmail: t.string(),
+    replyTo: t.string(),
+    subject: t.string(),
+    body: t.string({ description: "MJML document; checked to compile before it is stored." }),
+  }),
+});
 
 const Settings = builder.objectRef<AdvancedSettings>("Settings").implement({
   description: "Run-time settings of registration, confirmation and password reset.",
@@ -25,6 +54,13 @@ const Settings = builder.objectRef<AdvancedSettings>("Settings").implement({
     registerAllowedFields: t.exposeStringList("registerAllowedFields", {
       description: "Extra profile fields `register` accepts.",
     }),
+    emailTemplates: t.field({
+      type: [EmailTemplateType],
+      resolve: async (_settings, _args, ctx) => {
+        const templates = await ctx.settings.getEmailTemplates();
+        return EMAIL_TEMPLATE_NAMES.map((name) => ({ name, ...templates[name] }));
+      },
+    }),
   }),
 });
 
@@ -37,6 +73,7 @@ const SettingsInput = builder.inputType("SettingsInput", {
     resetPasswordUrl: t.string(),
     emailConfirmationRedirection: t.string(),
     registerAllowedFields: t.stringList(),
+    emailTemplates: t.field({ type: [EmailTemplateInput] }),
   }),
 });
 
@@ -51,6 +88,10 @@ builder.mutationField("updateSettings", (t) =>
   t.field({
     type: Settings,
     args: { input: t.arg({ type: SettingsInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.settings.updateAdvanced(input),
+    resolve: async (_root, { input: { emailTemplates, ...advanced } }, ctx) => {
+      // Templates first: they are the likelier to be refused, and then nothing at all is stored.
+      if (emailTemplates) await ctx.settings.updateEmailTemplates(emailTemplates);
+      return ctx.settings.updateAdvanced(advanced);
+    },
   }),
 );

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { badUserInput } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
+import { loadEmailTemplates } from "../email/email-settings.ts";
+import { EmailTemplateError } from "../email/render-email.ts";
+import type { EmailTemplate, EmailTemplateName, EmailTemplates } from "../email/templates/index.ts";
 import { type AdvancedSettings, defaultAdvancedSettings, SettingKey } from "./settings.defaults.ts";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -32,6 +35,19 @@ export interface AdvancedSettingsChanges {
   emailConfirmationRedirection?: string | null;
   registerAllowedFields?: string[] | null;
 }
+
+/** An admin's change to one email template; null resets a sender field to EMAIL_FROM / none. */
+export interface EmailTemplateChange {
+  name: EmailTemplateName;
+  fromName?: string | null;
+  fromEmail?: string | null;
+  replyTo?: string | null;
+  subject?: string | null;
+  body?: string | null;
+}
+
+const emailAddress = z.email().max(254);
+const senderName = z.string().trim().max(100).regex(/^[^\r\n<>"]*$/, "must not contain line breaks, quotes or angle brackets");
 
 async function validate(db: Db, changes: AdvancedSettingsChanges): Promise<Partial<AdvancedSettings>> {
   const next: Partial<AdvancedSettings> = {};
@@ -69,9 +85,57 @@ async function validate(db: Db, changes: AdvancedSettingsChanges): Promise<Parti
   return next;
 }
 
-export function createSettingsService(db: PrismaClient) {
+/** Checks an MJML body and subject compile (the email module's renderer). */
+export type TemplateChecker = (body: string, subject?: string) => Promise<void>;
+
+async function applyTemplateChanges(
+  current: EmailTemplates,
+  changes: EmailTemplateChange[],
+  checkTemplate: TemplateChecker,
+): Promise<EmailTemplates> {
+  const next = { ...current };
+  for (const change of changes) {
+    const template: EmailTemplate = { ...next[change.name] };
+    if (change.fromName !== undefined) {
+      if (change.fromName !== null && !senderName.safeParse(change.fromName).success) {
+        throw badUserInput(`${change.name}.fromName must be a plain name on one line`);
+      }
+      template.fromName = change.fromName || null;
+    }
+    for (const field of ["fromEmail", "replyTo"] as const) {
+      const value = change[field];
+      if (value === undefined) continue;
+      if (value !== null && value !== "" && !emailAddress.safeParse(value).success) {
+        throw badUserInput(`${change.name}.${field} must be an email address`);
+      }
+      template[field] = value || null;
+    }
+    if (change.subject) template.subject = change.subject;
+    if (change.body) template.body = change.body;
+    try {
+      await checkTemplate(template.body, template.subject);
+    } catch (error) {
+      if (error instanceof EmailTemplateError) throw badUserInput(`${change.name}: ${error.message}`);
+      throw error;
+    }
+    next[change.name] = template;
+  }
+  return next;
+}
+
+export function createSettingsService(db: PrismaClient, options: { checkTemplate: TemplateChecker }) {
   return {
     getAdvanced: () => getAdvancedSettings(db),
+    getEmailTemplates: () => loadEmailTemplates(db),
+    async updateEmailTemplates(changes: EmailTemplateChange[]): Promise<EmailTemplates> {
+      const next = await applyTemplateChanges(await loadEmailTemplates(db), changes, options.checkTemplate);
+      await db.setting.upsert({
+        where: { key: SettingKey.EMAIL_TEMPLATES },
+        create: { key: SettingKey.EMAIL_TEMPLATES, value: next as object },
+        update: { value: next as object },
+      });
+      return next;
+    },
     async updateAdvanced(changes: AdvancedSettingsChanges): Promise<AdvancedSettings> {
       const next = { ...(await getAdvancedSettings(db)), ...(await validate(db, changes)) };
       await db.setting.upsert({
