@@ -1,4 +1,5 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { SecurityServices } from "./modules/security/index.ts";
 
 /**
  * The verified caller. Built per request by the authentication module from the access token, after
@@ -15,8 +16,13 @@ export interface GatehouseContext {
   prisma: PrismaClient;
   /** Null for anonymous callers. */
   viewer: Viewer | null;
-  /** Client address as seen by this server (trusted-proxy handling comes with rate limiting). */
+  /**
+   * Client address: the socket peer, or the X-Forwarded-For hop before the first trusted proxy when
+   * TRUSTED_PROXIES is set. Undefined only without a socket (yoga.fetch in tests).
+   */
   ip: string | undefined;
   userAgent: string | undefined;
   request: Request;
+  /** Rate limits, lockout and password policy for the auth resolvers. */
+  security: SecurityServices;
 }
