@@ -13,6 +13,7 @@ import { createClientIpResolver, type NodeServerContext } from "./infra/http/cli
 import { useRequestRateLimit } from "./modules/rate-limit/use-request-rate-limit.ts";
 import { createSecurityServices, type SecurityServices } from "./modules/security/index.ts";
 import { useBodyLimit } from "./modules/security/use-body-limit.ts";
+import { useJsonOnly } from "./modules/security/use-json-only.ts";
 import { useNoNullBytes } from "./modules/security/use-no-null-bytes.ts";
 import { useOperationLimits } from "./modules/security/use-operation-limits.ts";
 import { useSecurityHeaders } from "./modules/security/use-security-headers.ts";
@@ -54,6 +55,8 @@ export function createApp({ config, database, logger, redis }: AppDependencies):
     maskedErrors: { isDev: config.nodeEnv === "development" },
     // One operation per request: JSON arrays would multiply every per-request limit below.
     batching: false,
+    // No file uploads on an auth server (use-json-only refuses multipart bodies anyway).
+    multipart: false,
     // No CORS headers at all unless the caller's origin is on the allow-list (Yoga's default allows all).
     cors: (request) => {
       const origin = request.headers.get("origin");
@@ -69,6 +72,7 @@ export function createApp({ config, database, logger, redis }: AppDependencies):
         clientIp,
         endpoint: GRAPHQL_ENDPOINT,
       }),
+      useJsonOnly({ endpoint: GRAPHQL_ENDPOINT }),
       useBodyLimit({ maxBytes: config.maxBodyBytes }),
       useNoNullBytes(),
       useOperationLimits(config.operationLimits),

@@ -22,6 +22,8 @@ export const ErrorCode = {
   OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
   /** Introspection is turned off (production default; INTROSPECTION=true turns it on). */
   INTROSPECTION_DISABLED: "INTROSPECTION_DISABLED",
+  /** POST bodies must be application/json (HTTP 415). */
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   /** The request body is larger than MAX_BODY_BYTES (HTTP 413). */
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
