@@ -250,15 +250,16 @@ describe("production hardening", () => {
 });
 
 describe("behind a trusted proxy", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ TRUSTED_PROXIES: "127.0.0.1", REQUEST_RATE_LIMIT_MAX: "2" });
+  });
+  afterAll(() => server?.close());
+
   it("keys the limits on the client X-Forwarded-For names", async () => {
-    const server = await startTestServer({ TRUSTED_PROXIES: "127.0.0.1", REQUEST_RATE_LIMIT_MAX: "2" });
-    try {
-      const send = (ip: string) => server.post(json({ query: "{ roles { id } }" }), { "x-forwarded-for": ip });
-      const statuses = [];
-      for (const ip of ["198.51.100.1", "198.51.100.1", "198.51.100.1", "198.51.100.2"]) statuses.push((await send(ip)).status);
-      expect(statuses).toEqual([200, 200, 429, 200]);
-    } finally {
-      await server.close();
-    }
+    const send = (ip: string) => server.post(json({ query: "{ roles { id } }" }), { "x-forwarded-for": ip });
+    const statuses = [];
+    for (const ip of ["198.51.100.1", "198.51.100.1", "198.51.100.1", "198.51.100.2"]) statuses.push((await send(ip)).status);
+    expect(statuses).toEqual([200, 200, 429, 200]);
   });
 });

@@ -1,20 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LockoutConfig } from "../../config.ts";
 import { GatehouseError } from "../../errors.ts";
-import { limiterBackends } from "../rate-limit/limiter-backends.test-helper.ts";
-import type { LimiterFactory } from "../rate-limit/limiter-store.ts";
+import { limiterBackends, settle, useLimiterBackend } from "../rate-limit/limiter-backends.test-helper.ts";
 import { createLockout, type Lockout, type LockoutKey, type LoginAttempt } from "./lockout.ts";
 
 const config: LockoutConfig = { maxFailures: 5, windowSeconds: 900, baseLockSeconds: 60, maxLockSeconds: 3600 };
 
-async function begin(lockout: Lockout, key: LockoutKey): Promise<LoginAttempt | GatehouseError> {
-  try {
-    return await lockout.begin(key);
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-}
+const begin = (lockout: Lockout, key: LockoutKey): Promise<LoginAttempt | GatehouseError> => settle(lockout.begin(key));
 
 async function failTimes(lockout: Lockout, key: LockoutKey, times: number) {
   const outcomes = [];
@@ -26,18 +18,13 @@ async function failTimes(lockout: Lockout, key: LockoutKey, times: number) {
 }
 
 describe.each(limiterBackends)("lockout ($name)", (backend) => {
-  let limiter: LimiterFactory;
-  let close: () => Promise<void>;
-  beforeEach(async () => {
-    ({ limiter, close } = await backend.open());
-  });
-  afterEach(() => close());
+  const limiter = useLimiterBackend(backend);
 
   const attacker: LockoutKey = { account: "42", ip: "203.0.113.66" };
   const victim: LockoutKey = { account: "42", ip: "198.51.100.10" };
 
   it("locks after the fifth failure, with ACCOUNT_LOCKED and the lock's length", async () => {
-    const lockout = createLockout({ config, limiter });
+    const lockout = createLockout({ config, limiter: limiter() });
     const outcomes = await failTimes(lockout, attacker, 5);
     expect(outcomes.map((o) => o.locked)).toEqual([false, false, false, false, true]);
     expect(outcomes[4]?.retryAfter).toBe(60);
@@ -50,7 +37,7 @@ describe.each(limiterBackends)("lockout ($name)", (backend) => {
   });
 
   it("evaluates exactly 5 of 20 concurrent attempts and locks once", async () => {
-    const lockout = createLockout({ config, limiter });
+    const lockout = createLockout({ config, limiter: limiter() });
     const results = await Promise.all(Array.from({ length: 20 }, () => begin(lockout, attacker)));
     const admitted = results.filter((r): r is LoginAttempt => !(r instanceof GatehouseError));
     expect(admitted).toHaveLength(5);
@@ -60,7 +47,7 @@ describe.each(limiterBackends)("lockout ($name)", (backend) => {
   });
 
   it("locks the attacker's IP out of the account while the victim's IP still gets in", async () => {
-    const lockout = createLockout({ config, limiter });
+    const lockout = createLockout({ config, limiter: limiter() });
     await failTimes(lockout, attacker, 5);
     expect(await begin(lockout, attacker)).toBeInstanceOf(GatehouseError);
     const attempt = await begin(lockout, victim);
@@ -69,7 +56,7 @@ describe.each(limiterBackends)("lockout ($name)", (backend) => {
   });
 
   it("forgets failures after a success", async () => {
-    const lockout = createLockout({ config, limiter });
+    const lockout = createLockout({ config, limiter: limiter() });
     await failTimes(lockout, victim, 4);
     await (await lockout.begin(victim)).succeeded();
     const outcomes = await failTimes(lockout, victim, 4);
@@ -79,7 +66,7 @@ describe.each(limiterBackends)("lockout ($name)", (backend) => {
 
   it("doubles each further lock up to the maximum", async () => {
     // One-second locks so the test can wait them out on both stores (Redis expiry is real time).
-    const lockout = createLockout({ config: { ...config, baseLockSeconds: 1, maxLockSeconds: 3 }, limiter });
+    const lockout = createLockout({ config: { ...config, baseLockSeconds: 1, maxLockSeconds: 3 }, limiter: limiter() });
     const lengths: (number | undefined)[] = [];
     for (let lock = 0; lock < 3; lock++) {
       const retryAfter = (await failTimes(lockout, attacker, 5)).at(-1)?.retryAfter;
@@ -91,7 +78,7 @@ describe.each(limiterBackends)("lockout ($name)", (backend) => {
   }, 15_000);
 
   it("lets an admin unlock an account for every IP", async () => {
-    const lockout = createLockout({ config, limiter });
+    const lockout = createLockout({ config, limiter: limiter() });
     const otherAttacker = { account: "42", ip: "203.0.113.67" };
     await failTimes(lockout, attacker, 5);
     await failTimes(lockout, otherAttacker, 5);
@@ -101,7 +88,7 @@ describe.each(limiterBackends)("lockout ($name)", (backend) => {
   });
 
   it("locks unknown identifiers exactly like real accounts", async () => {
-    const lockout = createLockout({ config, limiter });
+    const lockout = createLockout({ config, limiter: limiter() });
     const ghost = { account: "nobody@example.com", ip: "203.0.113.66" };
     await failTimes(lockout, ghost, 5);
     expect(await begin(lockout, ghost)).toMatchObject({ extensions: { code: "ACCOUNT_LOCKED" } });

@@ -7,7 +7,7 @@ import { dictionary } from "@zxcvbn-ts/language-common";
 import { badUserInput } from "../../errors.ts";
 
 export interface PasswordPolicyOptions {
-  /** Fewest Unicode code points (PASSWORD_MIN_LENGTH; NIST floor 8, 15 recommended). */
+  /** Fewest Unicode code points (PASSWORD_MIN_LENGTH; NIST requires 15 for single-factor use, 8 with MFA). */
   minLength: number;
   /** Most code points; generous (NIST asks for at least 64) but bounded, since every byte is hashed. */
   maxLength: number;

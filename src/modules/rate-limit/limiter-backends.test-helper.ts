@@ -4,6 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { afterEach, beforeEach } from "vitest";
+import { GatehouseError } from "../../errors.ts";
 import { connectRedis } from "../../infra/redis/index.ts";
 import { createLimiterFactory, type LimiterFactory } from "./limiter-store.ts";
 
@@ -38,3 +40,26 @@ function redisBackend(url: string): LimiterBackend {
 
 const redisUrl = process.env.REDIS_URL;
 export const limiterBackends: LimiterBackend[] = redisUrl ? [memory, redisBackend(redisUrl)] : [memory];
+
+/** Opens a fresh store of `backend` before each test and closes it after; call the result for it. */
+export function useLimiterBackend(backend: LimiterBackend): () => LimiterFactory {
+  let opened: Awaited<ReturnType<LimiterBackend["open"]>> | undefined;
+  beforeEach(async () => {
+    opened = await backend.open();
+  });
+  afterEach(() => opened?.close());
+  return () => {
+    if (!opened) throw new Error("useLimiterBackend: no test is running");
+    return opened.limiter;
+  };
+}
+
+/** The value of `promise`, or the GatehouseError it rejected with (anything else is rethrown). */
+export async function settle<T>(promise: Promise<T>): Promise<T | GatehouseError> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof GatehouseError) return error;
+    throw error;
+  }
+}

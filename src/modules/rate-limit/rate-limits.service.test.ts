@@ -1,33 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig, type RateLimitsConfig } from "../../config.ts";
 import { GatehouseError } from "../../errors.ts";
-import { limiterBackends } from "./limiter-backends.test-helper.ts";
-import type { LimiterFactory } from "./limiter-store.ts";
+import { limiterBackends, settle, useLimiterBackend } from "./limiter-backends.test-helper.ts";
 import { createRateLimits } from "./rate-limits.service.ts";
 
 const limitsOf = (max: number): RateLimitsConfig =>
   loadConfig({ RATE_LIMIT_MAX: String(max), RATE_LIMIT_WINDOW_SECONDS: "60" }).rateLimits;
 
-async function outcome(promise: Promise<void>): Promise<"allowed" | GatehouseError> {
-  try {
-    await promise;
-    return "allowed";
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-}
+const outcome = async (promise: Promise<void>) => (await settle(promise)) ?? "allowed";
 
 describe.each(limiterBackends)("rate limits ($name)", (backend) => {
-  let limiter: LimiterFactory;
-  let close: () => Promise<void>;
-  beforeEach(async () => {
-    ({ limiter, close } = await backend.open());
-  });
-  afterEach(() => close());
+  const limiter = useLimiterBackend(backend);
 
   it("lets exactly 3 of 20 concurrent logins through a limit of 3", async () => {
-    const limits = createRateLimits({ limits: limitsOf(3), limiter });
+    const limits = createRateLimits({ limits: limitsOf(3), limiter: limiter() });
     const results = await Promise.all(
       Array.from({ length: 20 }, () => outcome(limits.consume("login", { ip: "203.0.113.7", identifier: "alice@example.com" }))),
     );
@@ -42,7 +28,7 @@ describe.each(limiterBackends)("rate limits ($name)", (backend) => {
   });
 
   it("needs both keys to pass: a fresh IP cannot keep guessing one identifier, nor a fresh identifier from one IP", async () => {
-    const limits = createRateLimits({ limits: limitsOf(2), limiter });
+    const limits = createRateLimits({ limits: limitsOf(2), limiter: limiter() });
     await limits.consume("login", { ip: "198.51.100.1", identifier: "bob" });
     await limits.consume("login", { ip: "198.51.100.2", identifier: "bob" });
     expect(await outcome(limits.consume("login", { ip: "198.51.100.3", identifier: "BOB " }))).toMatchObject({
@@ -58,7 +44,7 @@ describe.each(limiterBackends)("rate limits ($name)", (backend) => {
   it("keeps separate budgets per field and per configured rule", async () => {
     const limits = createRateLimits({
       limits: { ...limitsOf(1), register: { max: 3, windowSeconds: 60 } },
-      limiter,
+      limiter: limiter(),
     });
     await limits.consume("login", { ip: "192.0.2.1" });
     expect(await outcome(limits.consume("login", { ip: "192.0.2.1" }))).not.toBe("allowed");
@@ -68,7 +54,7 @@ describe.each(limiterBackends)("rate limits ($name)", (backend) => {
   });
 
   it("forgets a key on reset", async () => {
-    const limits = createRateLimits({ limits: limitsOf(1), limiter });
+    const limits = createRateLimits({ limits: limitsOf(1), limiter: limiter() });
     await limits.consume("forgotPassword", { ip: "192.0.2.5", identifier: "x@example.com" });
     await limits.reset("forgotPassword", { ip: "192.0.2.5", identifier: "x@example.com" });
     expect(await outcome(limits.consume("forgotPassword", { ip: "192.0.2.5", identifier: "x@example.com" }))).toBe("allowed");
