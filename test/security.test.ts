@@ -3,7 +3,9 @@
  * answer (a 4xx status and/or a stable extensions.code), never a 5xx or a stack trace, and the server
  * must stay healthy. JWT attacks join this list with the auth module.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectRedis } from "../src/infra/redis/index.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 
 interface HostileCase {
@@ -201,9 +203,21 @@ describe("production hardening", () => {
       NODE_ENV: "production",
       PUBLIC_URL: "https://auth.example.com",
       CORS_ORIGINS: "https://app.example.com,https://admin.example.com",
+      RATE_LIMITS: '{"login":{"max":2,"windowSeconds":60}}',
+      PASSWORD_MIN_LENGTH: "15",
     });
   });
   afterAll(() => server?.close());
+
+  it("hands the resolvers services built from the configuration", async () => {
+    const { rateLimits, passwordPolicy } = server.security;
+    const keys = { ip: "203.0.113.1", identifier: "someone@example.com" };
+    await rateLimits.consume("login", keys);
+    await rateLimits.consume("login", keys);
+    await expect(rateLimits.consume("login", keys)).rejects.toMatchObject({ extensions: { code: "RATE_LIMITED" } });
+    await rateLimits.consume("register", keys);
+    expect(passwordPolicy.problems("fourteen chars").map((p) => p.code)).toEqual(["TOO_SHORT"]);
+  });
 
   it("refuses introspection with INTROSPECTION_DISABLED", async () => {
     const response = await server.post(json({ query: "{ __schema { types { name } } }" }));
@@ -261,5 +275,29 @@ describe("behind a trusted proxy", () => {
     const statuses = [];
     for (const ip of ["198.51.100.1", "198.51.100.1", "198.51.100.1", "198.51.100.2"]) statuses.push((await send(ip)).status);
     expect(statuses).toEqual([200, 200, 429, 200]);
+  });
+});
+
+// Runs where REDIS_URL is set, as in CI (.ci/run sets it): the store shared by several instances.
+describe.runIf(process.env.REDIS_URL)("request-level rate limit on Redis", () => {
+  const redisUrl = process.env.REDIS_URL ?? "";
+  const prefix = `gatehouse-test-${randomBytes(6).toString("hex")}`;
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, REQUEST_RATE_LIMIT_MAX: "3" });
+  });
+  afterAll(() => server?.close());
+
+  it("lets exactly 3 of 20 concurrent requests through and keeps the counter in Redis", async () => {
+    const responses = await Promise.all(Array.from({ length: 20 }, () => server.post(json({ query: "{ roles { id } }" }))));
+    await Promise.all(responses.map((r) => r.text()));
+    expect(responses.filter((r) => r.status === 200)).toHaveLength(3);
+    expect(responses.filter((r) => r.status === 429).every((r) => /^[1-9]\d*$/.test(r.headers.get("retry-after") ?? ""))).toBe(true);
+    const redis = await connectRedis(redisUrl);
+    try {
+      expect(await redis.keys(`${prefix}:rl:request:*`)).toHaveLength(1);
+    } finally {
+      await redis.quit();
+    }
   });
 });
