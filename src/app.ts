@@ -2,7 +2,7 @@
  * Composition root: builds the schema, services and Yoga from validated config and an open database.
  * It never listens; main.ts and the tests do.
  */
-import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Redis } from "ioredis";
 import type { Config } from "./config.ts";
@@ -10,6 +10,15 @@ import { RATE_LIMITED_FIELDS } from "./config.ts";
 import type { GatehouseContext } from "./context.ts";
 import type { Database } from "./infra/db/index.ts";
 import { createClientIpResolver, type NodeServerContext } from "./infra/http/client-ip.ts";
+import { createAuthService } from "./modules/auth/auth.service.ts";
+import { createPlainOutboxMail } from "./modules/auth/auth-mail.ts";
+import { createAuthenticator } from "./modules/auth/authenticate.ts";
+import { useConfirmationLink } from "./modules/auth/confirmation-link.ts";
+import { createPasswordHasher } from "./modules/auth/passwords.ts";
+import { createRefreshCookies, isNonSimpleRequest, type RefreshCookies } from "./modules/auth/refresh-cookie.ts";
+import { ErrorCode, GatehouseError } from "./errors.ts";
+import { loadSigningKeys, type SigningKeys } from "./modules/auth/signing-keys.ts";
+import { createTokenService } from "./modules/auth/tokens.ts";
 import { useRequestRateLimit } from "./modules/rate-limit/use-request-rate-limit.ts";
 import { createSecurityServices, type SecurityServices } from "./modules/security/index.ts";
 import { useBodyLimit } from "./modules/security/use-body-limit.ts";
@@ -19,7 +28,11 @@ import { useOperationLimits } from "./modules/security/use-operation-limits.ts";
 import { useSecurityHeaders } from "./modules/security/use-security-headers.ts";
 import { useValidationRules } from "./modules/security/use-validation-rules.ts";
 import { noIntrospectionRule, oncePerOperationRule } from "./modules/security/validation-rules.ts";
+import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { schema } from "./schema/index.ts";
+
+/** Header that marks a GET or form request as deliberate in cookie mode (see useCsrfGuard). */
+export const CSRF_HEADER = "x-gatehouse-csrf";
 
 export interface AppDependencies {
   config: Config;
@@ -39,7 +52,62 @@ export interface App {
 
 const GRAPHQL_ENDPOINT = "/graphql";
 
-export function createApp({ config, database, logger, redis }: AppDependencies): App {
+/** Serves the public signing keys, so other services can verify Gatehouse's access tokens. */
+function useJwks(keys: SigningKeys): Plugin {
+  const body = JSON.stringify(keys.jwks);
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== "GET" || url.pathname !== "/.well-known/jwks.json") return;
+      endResponse(
+        new fetchAPI.Response(body, {
+          headers: { "content-type": "application/jwk-set+json", "cache-control": "public, max-age=300" },
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * Cookie mode only: a cookie rides along on any request a browser sends, including cross-site form posts
+ * and GETs that skip CORS preflights. Such "simple" requests are refused unless they carry a custom
+ * header, which a cross-site page cannot add without a preflight.
+ */
+function useCsrfGuard(): Plugin {
+  return {
+    onRequestParse({ request }) {
+      if (isNonSimpleRequest(request) || request.headers.has(CSRF_HEADER)) return;
+      throw new GatehouseError(ErrorCode.CSRF_REJECTED, `Send a JSON request or the ${CSRF_HEADER} header`, {
+        http: { status: 403 },
+      });
+    },
+  };
+}
+
+/** Adds the Set-Cookie headers resolvers asked for (cookie mode) to the response. */
+function useResponseCookies(cookiesOf: WeakMap<Request, RefreshCookies>): Plugin {
+  return {
+    onResponse({ request, response }) {
+      for (const value of cookiesOf.get(request)?.setCookies ?? []) response.headers.append("set-cookie", value);
+    },
+  };
+}
+
+export async function createApp({ config, database, logger, redis }: AppDependencies): Promise<App> {
+  const { prisma } = database;
+  const keys = await loadSigningKeys(config.jwt, config.dataDir);
+  const tokens = createTokenService(keys, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const authService = createAuthService({
+    prisma,
+    passwords: createPasswordHasher({ cost: config.bcryptCost }),
+    tokens,
+    jwt: config.jwt,
+    publicUrl: config.publicUrl,
+    mail: createPlainOutboxMail({ from: config.emailFrom }),
+  });
+  const authenticate = createAuthenticator({ prisma, tokens });
+  const settings = createSettingsService(prisma);
+  const cookiesOf = new WeakMap<Request, RefreshCookies>();
+  const cookieMaxAge = config.jwt.maxSessionLifespan;
   const security = createSecurityServices(config, redis);
   const clientIp = createClientIpResolver(config.trustedProxies);
   const { max, windowSeconds } = config.requestRateLimit;
@@ -61,10 +129,14 @@ export function createApp({ config, database, logger, redis }: AppDependencies):
     cors: (request) => {
       const origin = request.headers.get("origin");
       if (!origin || !config.corsOrigins.includes(origin)) return false;
-      return { origin: [origin], credentials: true, methods: ["GET", "POST"], allowedHeaders: ["content-type", "authorization"], maxAge: 600 };
+      return { origin: [origin], credentials: true, methods: ["GET", "POST"], allowedHeaders: ["content-type", "authorization", CSRF_HEADER], maxAge: 600 };
     },
     plugins: [
       useReadinessCheck({ endpoint: "/ready", check: () => database.isReachable() }),
+      useJwks(keys),
+      useConfirmationLink(authService, settings),
+      useResponseCookies(cookiesOf),
+      ...(config.authCookie ? [useCsrfGuard()] : []),
       // Abuse resistance, cheapest first: headers, request rate, body size, then the operation's shape.
       useSecurityHeaders({ hsts: config.nodeEnv === "production" }),
       useRequestRateLimit({
@@ -81,14 +153,20 @@ export function createApp({ config, database, logger, redis }: AppDependencies):
         ...(config.introspection ? [] : [noIntrospectionRule]),
       ]),
     ],
-    context: ({ request, req }): GatehouseContext => ({
-      prisma: database.prisma,
-      viewer: null,
-      ip: clientIp(request, req?.socket.remoteAddress),
-      userAgent: request.headers.get("user-agent") ?? undefined,
-      request,
-      security,
-    }),
+    context: async ({ request, req }): Promise<GatehouseContext> => {
+      const cookies = createRefreshCookies(request, { enabled: config.authCookie, maxAgeSeconds: cookieMaxAge });
+      cookiesOf.set(request, cookies);
+      return {
+        prisma,
+        viewer: await authenticate(request),
+        ip: clientIp(request, req?.socket.remoteAddress),
+        userAgent: request.headers.get("user-agent") ?? undefined,
+        request,
+        auth: { service: authService, cookies },
+        settings,
+        security,
+      };
+    },
   });
 
   return {

@@ -41,6 +41,7 @@ describe("loadConfig", () => {
       ADMIN_PASSWORD: "a long admin passphrase",
       LOG_LEVEL: "warn",
       DATA_DIR: "/var/lib/gatehouse",
+      JWT_SIGNING_KEYS: '{"keys":[]}',
     });
     expect(config).toMatchObject({
       nodeEnv: "production",
@@ -73,6 +74,35 @@ describe("loadConfig", () => {
     expect(problemsOf({ NODE_ENV: "production", PUBLIC_URL: "http://auth.example.com" })).toContain(
       "PUBLIC_URL: must use https in production",
     );
+  });
+
+  it("refuses production without configured signing keys, or HS256 without a secret", () => {
+    const production = { NODE_ENV: "production", PUBLIC_URL: "https://auth.example.com" };
+    expect(problemsOf(production)).toEqual(["JWT_SIGNING_KEYS: required in production (a JWK set of private keys)"]);
+    expect(problemsOf({ ...production, JWT_ALGORITHM: "HS256" })).toEqual([
+      "JWT_SECRET: required in production with HS256",
+    ]);
+    expect(problemsOf({ JWT_ALGORITHM: "HS256" })).toEqual(["JWT_SECRET: required with JWT_ALGORITHM=HS256"]);
+    expect(problemsOf({ JWT_ALGORITHM: "HS256", JWT_SECRET: "short" })).toEqual([
+      "JWT_SECRET: must be at least 32 characters",
+    ]);
+  });
+
+  it("reads token lifespans with Strapi's defaults", () => {
+    expect(loadConfig({}).jwt).toMatchObject({
+      mode: "refresh",
+      algorithm: "EdDSA",
+      audience: "gatehouse",
+      issuer: "http://localhost:4000",
+      accessTokenLifespan: 600,
+      maxRefreshTokenLifespan: 30 * 86400,
+      idleRefreshTokenLifespan: 14 * 86400,
+      maxSessionLifespan: 86400,
+      idleSessionLifespan: 7200,
+      legacyTokenLifespan: 30 * 86400,
+      resetPasswordTokenLifespan: 3600,
+      emailConfirmationTokenLifespan: 86400,
+    });
   });
 
   it("wants ADMIN_EMAIL and ADMIN_PASSWORD together", () => {

@@ -58,6 +58,9 @@ export interface Config {
   introspection: boolean;
   /** Origins allowed to call the API from a browser (CORS_ORIGINS, comma separated; default none). */
   corsOrigins: string[];
+  jwt: JwtConfig;
+  /** Refresh token delivered as an HttpOnly cookie instead of in the response body (AUTH_COOKIE). */
+  authCookie: boolean;
 }
 
 /** At most `max` events per `windowSeconds` for one key. */
@@ -104,6 +107,40 @@ export interface OperationLimitsConfig {
   maxTokens: number;
   /** GRAPHQL_MAX_DIRECTIVES, default 50. */
   maxDirectives: number;
+}
+
+/** Token settings; lifespans in seconds. Names and defaults follow Strapi's users-permissions sessions. */
+export interface JwtConfig {
+  /**
+   * `refresh` (default): short access tokens plus rotating refresh tokens. `legacy`: one long-lived access
+   * token and no refresh token, as Strapi's legacy-support mode.
+   */
+  mode: "refresh" | "legacy";
+  /** Signing algorithm (JWT_ALGORITHM): EdDSA (default), ES256, RS256, or HS256 with JWT_SECRET. */
+  algorithm: "EdDSA" | "ES256" | "RS256" | "HS256";
+  /** HS256 shared secret (JWT_SECRET, at least 32 characters). */
+  secret: string | undefined;
+  /**
+   * Private signing keys as a JSON Web Key Set (JWT_SIGNING_KEYS). The first key signs; the others only
+   * verify, so a rotated-out key keeps its tokens valid until they expire. Required in production for
+   * asymmetric algorithms; in development keys are generated and kept under DATA_DIR/keys.
+   */
+  signingKeys: string | undefined;
+  /** `iss` claim (JWT_ISSUER, default PUBLIC_URL). */
+  issuer: string;
+  /** `aud` claim (JWT_AUDIENCE, default "gatehouse"). */
+  audience: string;
+  accessTokenLifespan: number;
+  /** Lifespan of the single token in legacy mode (LEGACY_JWT_LIFESPAN, 30 days). */
+  legacyTokenLifespan: number;
+  maxRefreshTokenLifespan: number;
+  idleRefreshTokenLifespan: number;
+  maxSessionLifespan: number;
+  idleSessionLifespan: number;
+  /** Lifespan of password reset codes (RESET_PASSWORD_TOKEN_LIFESPAN, 1 hour). */
+  resetPasswordTokenLifespan: number;
+  /** Lifespan of email confirmation codes (EMAIL_CONFIRMATION_TOKEN_LIFESPAN, 24 hours). */
+  emailConfirmationTokenLifespan: number;
 }
 
 const optionalString = z
@@ -158,6 +195,11 @@ const jsonOf = <T extends z.ZodType>(schema: T) =>
 
 const rateLimitRule = z.strictObject({ max: positiveInt, windowSeconds: positiveInt });
 const rateLimitOverrides = z.partialRecord(z.enum(RATE_LIMITED_FIELDS), rateLimitRule);
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** A lifespan in whole seconds. */
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -194,6 +236,21 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(102_400),
   INTROSPECTION: optionalString.pipe(booleanFlag.optional()),
   CORS_ORIGINS: commaList.pipe(z.array(origin)),
+  JWT_MODE: z.enum(["refresh", "legacy"]).default("refresh"),
+  JWT_ALGORITHM: z.enum(["EdDSA", "ES256", "RS256", "HS256"]).default("EdDSA"),
+  JWT_SECRET: optionalString.pipe(z.string().min(32, { message: "must be at least 32 characters" }).optional()),
+  JWT_SIGNING_KEYS: optionalString,
+  JWT_ISSUER: optionalString,
+  JWT_AUDIENCE: z.string().trim().min(1).default("gatehouse"),
+  ACCESS_TOKEN_LIFESPAN: seconds(10 * MINUTE),
+  LEGACY_JWT_LIFESPAN: seconds(30 * DAY),
+  MAX_REFRESH_TOKEN_LIFESPAN: seconds(30 * DAY),
+  IDLE_REFRESH_TOKEN_LIFESPAN: seconds(14 * DAY),
+  MAX_SESSION_LIFESPAN: seconds(DAY),
+  IDLE_SESSION_LIFESPAN: seconds(2 * HOUR),
+  RESET_PASSWORD_TOKEN_LIFESPAN: seconds(HOUR),
+  EMAIL_CONFIRMATION_TOKEN_LIFESPAN: seconds(DAY),
+  AUTH_COOKIE: optionalString.pipe(booleanFlag.optional()),
 });
 
 /** Rules spanning several variables, checked on the raw values so they are reported with the rest. */
@@ -207,6 +264,15 @@ function crossFieldProblems(env: Environment): string[] {
     const publicUrl = env.PUBLIC_URL?.trim();
     if (!publicUrl) problems.push("PUBLIC_URL: required in production");
     else if (!publicUrl.startsWith("https://")) problems.push("PUBLIC_URL: must use https in production");
+    // Development keys and secrets must never sign production tokens.
+    if (env.JWT_ALGORITHM === "HS256") {
+      if (!set("JWT_SECRET")) problems.push("JWT_SECRET: required in production with HS256");
+    } else if (!set("JWT_SIGNING_KEYS")) {
+      problems.push("JWT_SIGNING_KEYS: required in production (a JWK set of private keys)");
+    }
+  }
+  if (env.JWT_ALGORITHM === "HS256" && !set("JWT_SECRET") && env.NODE_ENV !== "production") {
+    problems.push("JWT_SECRET: required with JWT_ALGORITHM=HS256");
   }
   return problems;
 }
@@ -229,13 +295,14 @@ export function loadConfig(env: Environment = process.env): Config {
 
   const e = parsed.data;
   const port = e.PORT;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, "");
   return {
     nodeEnv: e.NODE_ENV,
     port,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: resolve(e.DATA_DIR),
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+    publicUrl,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     redisUrl: e.REDIS_URL,
@@ -270,5 +337,22 @@ export function loadConfig(env: Environment = process.env): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== "production",
     corsOrigins: e.CORS_ORIGINS,
+    authCookie: e.AUTH_COOKIE ?? false,
+    jwt: {
+      mode: e.JWT_MODE,
+      algorithm: e.JWT_ALGORITHM,
+      secret: e.JWT_SECRET,
+      signingKeys: e.JWT_SIGNING_KEYS,
+      issuer: e.JWT_ISSUER ?? publicUrl,
+      audience: e.JWT_AUDIENCE,
+      accessTokenLifespan: e.ACCESS_TOKEN_LIFESPAN,
+      legacyTokenLifespan: e.LEGACY_JWT_LIFESPAN,
+      maxRefreshTokenLifespan: e.MAX_REFRESH_TOKEN_LIFESPAN,
+      idleRefreshTokenLifespan: e.IDLE_REFRESH_TOKEN_LIFESPAN,
+      maxSessionLifespan: e.MAX_SESSION_LIFESPAN,
+      idleSessionLifespan: e.IDLE_SESSION_LIFESPAN,
+      resetPasswordTokenLifespan: e.RESET_PASSWORD_TOKEN_LIFESPAN,
+      emailConfirmationTokenLifespan: e.EMAIL_CONFIRMATION_TOKEN_LIFESPAN,
+    },
   };
 }

@@ -1,5 +1,8 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
 import type { SecurityServices } from "./modules/security/index.ts";
+import type { AuthService } from "./modules/auth/auth.service.ts";
+import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
+import type { SettingsService } from "./modules/settings/settings.service.ts";
 
 /**
  * The verified caller. Built per request by the authentication module from the access token, after
@@ -23,6 +26,8 @@ export interface GatehouseContext {
   ip: string | undefined;
   userAgent: string | undefined;
   request: Request;
+  auth: { service: AuthService; cookies: RefreshCookies };
+  settings: SettingsService;
   /** Rate limits, lockout and password policy for the auth resolvers. */
   security: SecurityServices;
 }

@@ -9,6 +9,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: "BAD_USER_INPUT",
   UNAUTHENTICATED: "UNAUTHENTICATED",
   FORBIDDEN: "FORBIDDEN",
+  /** A request a browser could have sent cross-site without a preflight (cookie mode). */
+  CSRF_REJECTED: "CSRF_REJECTED",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   /** Too many requests for a field or for the whole endpoint; `extensions.retryAfter` gives seconds. */

@@ -44,7 +44,7 @@ const redis = config.redisUrl
     })
   : undefined;
 
-const app = createApp({ config, database, logger, redis });
+const app = await createApp({ config, database, logger, redis });
 const server = createServer(app.yoga);
 
 server.listen(config.port, config.host, () => {

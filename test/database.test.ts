@@ -5,7 +5,6 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, startDatabase } from "../src/infra/db/index.ts";
-import { openDatabase } from "../src/infra/db/database.ts";
 import { applyMigrations, defaultMigrationsDir, readMigrations } from "../src/infra/db/migrations.ts";
 import { seedDatabase } from "../src/infra/db/seed.ts";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
@@ -111,23 +110,5 @@ describe("migrations and seeding", () => {
     expect(await database.prisma.user.count()).toBe(1);
     const unchanged = await database.prisma.user.findUniqueOrThrow({ where: { email: "root@example.com" } });
     expect(unchanged.passwordHash).toBe(admin.passwordHash);
-  });
-});
-
-describe("embedded PGlite on disk", () => {
-  it("keeps its data across a close and reopen", async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "gatehouse-pglite-"));
-    try {
-      const first = await startDatabase({ kind: "pglite", dataDir }, { passwords });
-      await first.prisma.role.create({ data: { name: "Editors", type: "editors" } });
-      await first.close();
-
-      const second = await openDatabase({ kind: "pglite", dataDir });
-      const names = (await second.prisma.role.findMany({ orderBy: { id: "asc" } })).map((r) => r.name);
-      await second.close();
-      expect(names).toEqual(["Public", "Authenticated", "Admin", "Editors"]);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
   });
 });

@@ -13,13 +13,17 @@ import type { GatehouseContext } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import type PrismaTypes from "../generated/pothos-types.ts";
 import { getDatamodel } from "../generated/pothos-types.ts";
+import { JSONObjectResolver } from "graphql-scalars";
 
 export const builder = new SchemaBuilder<{
   Context: GatehouseContext;
   PrismaTypes: PrismaTypes;
   AuthScopes: { public: boolean };
   DefaultFieldNullability: false;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+  };
 }>({
   plugins: [ScopeAuthPlugin, PrismaPlugin, DirectivesPlugin, FederationPlugin],
   defaultFieldNullability: false,
@@ -46,4 +50,7 @@ builder.scalarType("DateTime", {
   },
 });
 
+builder.addScalarType("JSONObject", JSONObjectResolver);
+
 builder.queryType({});
+builder.mutationType({});

@@ -5,7 +5,9 @@
 import { printSubgraphSchema } from "@apollo/subgraph";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder.ts";
+import "../modules/auth/auth.schema.ts";
 import "../modules/roles/roles.schema.ts";
+import "../modules/settings/settings.schema.ts";
 
 /** Apollo Federation v2 subgraph schema (Gatehouse is the subgraph that owns `User`). */
 export const schema = builder.toSubGraphSchema({

@@ -68,7 +68,7 @@ export async function startTestServer(env: Environment = {}): Promise<TestServer
     passwords: createPasswordHasher({ cost: config.bcryptCost }),
   });
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const app = createApp({ config, database, redis, logger: createLogger(config.logLevel) });
+  const app = await createApp({ config, database, redis, logger: createLogger(config.logLevel) });
   const server = createServer(app.yoga);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

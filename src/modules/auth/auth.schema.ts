@@ -1,0 +1,216 @@
+/**
+ * Strapi-compatible authentication surface (users-permissions), plus refresh sessions. Names, arguments
+ * and nullability follow Strapi's GraphQL API so its front-ends work unchanged; additions are optional.
+ */
+import type { GatehouseContext } from "../../context.ts";
+import { unauthenticated } from "../../errors.ts";
+import { builder } from "../../schema/builder.ts";
+import type { AuthResult, AuthUser, RequestMeta } from "./auth.service.ts";
+
+function requestMeta(ctx: GatehouseContext): RequestMeta {
+  return { ip: ctx.ip, userAgent: ctx.userAgent, browserSession: ctx.auth.cookies.enabled };
+}
+
+function requireViewer(ctx: GatehouseContext) {
+  if (!ctx.viewer) throw unauthenticated();
+  return ctx.viewer;
+}
+
+/** In cookie mode the refresh token travels only in an HttpOnly cookie, never in the body. */
+function deliver(ctx: GatehouseContext, result: AuthResult): AuthResult {
+  if (!ctx.auth.cookies.enabled || result.refreshToken === null) return result;
+  ctx.auth.cookies.setRefreshToken(result.refreshToken);
+  return { ...result, refreshToken: null };
+}
+
+const MeRole = builder.objectRef<AuthUser["primaryRole"]>("UsersPermissionsMeRole").implement({
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    name: t.exposeString("name"),
+    description: t.exposeString("description", { nullable: true }),
+    type: t.exposeString("type", { nullable: true }),
+  }),
+});
+
+const Me = builder.objectRef<AuthUser>("UsersPermissionsMe").implement({
+  description: "The signed-in user, as Strapi's users-permissions plugin returns it.",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    documentId: t.exposeID("documentId"),
+    username: t.exposeString("username"),
+    email: t.exposeString("email", { nullable: true }),
+    confirmed: t.exposeBoolean("confirmed", { nullable: true }),
+    blocked: t.exposeBoolean("blocked", { nullable: true }),
+    role: t.field({ type: MeRole, nullable: true, resolve: (user) => user.primaryRole }),
+  }),
+});
+
+const LoginPayload = builder.objectRef<AuthResult>("UsersPermissionsLoginPayload").implement({
+  fields: (t) => ({
+    jwt: t.exposeString("jwt", { nullable: true, description: "Null while email confirmation is pending." }),
+    refreshToken: t.exposeString("refreshToken", {
+      nullable: true,
+      description: "Rotating refresh token (refresh mode; null in legacy and cookie modes).",
+    }),
+    user: t.field({ type: Me, resolve: (result) => result.user }),
+  }),
+});
+
+const PasswordPayload = builder.objectRef<{ ok: boolean }>("UsersPermissionsPasswordPayload").implement({
+  fields: (t) => ({ ok: t.exposeBoolean("ok") }),
+});
+
+const RefreshPayload = builder
+  .objectRef<{ jwt: string; refreshToken: string | null }>("UsersPermissionsRefreshPayload")
+  .implement({
+    fields: (t) => ({
+      jwt: t.exposeString("jwt"),
+      refreshToken: t.exposeString("refreshToken", { nullable: true, description: "Null in cookie mode." }),
+    }),
+  });
+
+const RegisterInput = builder.inputType("UsersPermissionsRegisterInput", {
+  fields: (t) => ({
+    username: t.string({ required: true }),
+    email: t.string({ required: true }),
+    password: t.string({ required: true }),
+    profile: t.field({
+      type: "JSONObject",
+      required: false,
+      description: "Extra profile fields; only those listed in settings.registerAllowedFields are accepted.",
+    }),
+  }),
+});
+
+const LoginInput = builder.inputType("UsersPermissionsLoginInput", {
+  fields: (t) => ({
+    identifier: t.string({ required: true, description: "Email (case-insensitive) or username." }),
+    password: t.string({ required: true }),
+    provider: t.string({ required: true, defaultValue: "local" }),
+  }),
+});
+
+type SessionRow = { id: string; createdAt: Date; lastUsedAt: Date; expiresAt: Date; userAgent: string | null; current: boolean };
+const Session = builder.objectRef<SessionRow>("Session").implement({
+  description: "A signed-in session of the current user (one refresh token family).",
+  fields: (t) => ({
+    id: t.exposeID("id"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    lastUsedAt: t.expose("lastUsedAt", { type: "DateTime" }),
+    expiresAt: t.expose("expiresAt", { type: "DateTime" }),
+    userAgent: t.exposeString("userAgent", { nullable: true }),
+    current: t.exposeBoolean("current", { description: "Whether this request was made with this session." }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  me: t.field({
+    type: Me,
+    nullable: true,
+    resolve: (_root, _args, ctx) => ctx.auth.service.getUser(requireViewer(ctx).userId),
+  }),
+  sessions: t.field({
+    type: [Session],
+    resolve: async (_root, _args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const sessions = await ctx.auth.service.listSessions(viewer.userId);
+      return sessions.map((session) => ({ ...session, current: session.id === viewer.sessionId }));
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  login: t.field({
+    type: LoginPayload,
+    args: { input: t.arg({ type: LoginInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => deliver(ctx, await ctx.auth.service.login(input, requestMeta(ctx))),
+  }),
+  register: t.field({
+    type: LoginPayload,
+    args: { input: t.arg({ type: RegisterInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const { profile, ...credentials } = input;
+      const result = await ctx.auth.service.register({ ...credentials, extra: profile ?? {} }, requestMeta(ctx));
+      return deliver(ctx, result);
+    },
+  }),
+  forgotPassword: t.field({
+    type: PasswordPayload,
+    nullable: true,
+    description: "Always answers ok: true, whether or not the address belongs to an account.",
+    args: { email: t.arg.string({ required: true }) },
+    resolve: async (_root, { email }, ctx) => {
+      await ctx.auth.service.forgotPassword(email);
+      return { ok: true };
+    },
+  }),
+  resetPassword: t.field({
+    type: LoginPayload,
+    nullable: true,
+    args: {
+      password: t.arg.string({ required: true }),
+      passwordConfirmation: t.arg.string({ required: true }),
+      code: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, args, ctx) => deliver(ctx, await ctx.auth.service.resetPassword(args, requestMeta(ctx))),
+  }),
+  changePassword: t.field({
+    type: LoginPayload,
+    nullable: true,
+    args: {
+      currentPassword: t.arg.string({ required: true }),
+      password: t.arg.string({ required: true }),
+      passwordConfirmation: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, args, ctx) =>
+      deliver(ctx, await ctx.auth.service.changePassword(requireViewer(ctx).userId, args, requestMeta(ctx))),
+  }),
+  emailConfirmation: t.field({
+    type: LoginPayload,
+    nullable: true,
+    args: { confirmation: t.arg.string({ required: true }) },
+    resolve: async (_root, { confirmation }, ctx) =>
+      deliver(ctx, await ctx.auth.service.confirmEmail(confirmation, requestMeta(ctx))),
+  }),
+  sendEmailConfirmation: t.field({
+    type: PasswordPayload,
+    nullable: true,
+    description: "Sends the confirmation email again. Always answers ok: true.",
+    args: { email: t.arg.string({ required: true }) },
+    resolve: async (_root, { email }, ctx) => {
+      await ctx.auth.service.sendEmailConfirmation(email);
+      return { ok: true };
+    },
+  }),
+  refresh: t.field({
+    type: RefreshPayload,
+    description: "Exchanges a refresh token (argument, or the HttpOnly cookie in cookie mode) for a new pair.",
+    args: { refreshToken: t.arg.string({ required: false }) },
+    resolve: async (_root, args, ctx) => {
+      const token = args.refreshToken ?? ctx.auth.cookies.refreshToken();
+      if (!token) throw unauthenticated("Invalid refresh token");
+      const result = await ctx.auth.service.refresh(token, requestMeta(ctx));
+      if (!ctx.auth.cookies.enabled) return result;
+      ctx.auth.cookies.setRefreshToken(result.refreshToken);
+      return { jwt: result.jwt, refreshToken: null };
+    },
+  }),
+  logout: t.field({
+    type: PasswordPayload,
+    description: "Ends the current session, or every session of the user with all: true.",
+    args: { all: t.arg.boolean({ required: false, defaultValue: false }) },
+    resolve: async (_root, args, ctx) => {
+      await ctx.auth.service.logout(requireViewer(ctx), args.all ?? false);
+      ctx.auth.cookies.clearRefreshToken();
+      return { ok: true };
+    },
+  }),
+  revokeSession: t.field({
+    type: PasswordPayload,
+    description: "Ends one of the current user's sessions.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => ({
+      ok: await ctx.auth.service.revokeSession(requireViewer(ctx).userId, String(id)),
+    }),
+  }),
+}));

@@ -1,0 +1,46 @@
+/**
+ * Turns the Authorization header into the request's viewer. A token is only half the story: the user
+ * must still exist and not be blocked, and its session must not be revoked or expired, so blocking a
+ * user or signing out takes effect on the very next request.
+ */
+import { z } from "zod";
+import type { Viewer } from "../../context.ts";
+import { unauthenticated } from "../../errors.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { isSessionActive } from "./sessions.ts";
+import type { TokenService } from "./tokens.ts";
+
+const claimsSchema = z.object({
+  sub: z.string().regex(/^\d{1,15}$/),
+  sid: z.uuid().optional(),
+});
+
+export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenService }) {
+  return async function authenticate(request: Request): Promise<Viewer | null> {
+    const header = request.headers.get("authorization");
+    if (!header) return null;
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
+    if (!match) throw unauthenticated("Invalid authorization header");
+
+    const claims = claimsSchema.safeParse(await deps.tokens.verify(match[1]!));
+    if (!claims.success) throw unauthenticated("Invalid token");
+    const userId = Number(claims.data.sub);
+    const sessionId = claims.data.sid ?? null;
+
+    const user = await deps.prisma.user.findUnique({
+      where: { id: userId },
+      select: {
+        blocked: true,
+        sessions: sessionId
+          ? { where: { id: sessionId }, select: { revokedAt: true, expiresAt: true, lastUsedAt: true, idleLifespan: true } }
+          : false,
+      },
+    });
+    if (!user || user.blocked) throw unauthenticated("Invalid token");
+    if (sessionId) {
+      const session = user.sessions?.[0];
+      if (!session || !isSessionActive(session)) throw unauthenticated("Session expired or revoked");
+    }
+    return { userId, sessionId };
+  };
+}

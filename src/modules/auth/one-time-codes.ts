@@ -1,0 +1,48 @@
+/**
+ * Confirmation and reset codes: 256 random bits, stored only as SHA-256 hashes, single-use and expiring.
+ * Issuing a new code invalidates the user's earlier codes for the same purpose.
+ */
+import type { OneTimeTokenPurpose, Prisma } from "../../generated/prisma/client.ts";
+import { hashToken, newOpaqueToken } from "../../lib/secrets.ts";
+
+type Db = Prisma.TransactionClient;
+
+export async function issueOneTimeCode(
+  db: Db,
+  input: { userId: number; purpose: OneTimeTokenPurpose; lifespanSeconds: number; now?: Date },
+): Promise<string> {
+  const now = input.now ?? new Date();
+  await db.oneTimeToken.updateMany({
+    where: { userId: input.userId, purpose: input.purpose, usedAt: null },
+    data: { usedAt: now },
+  });
+  const code = newOpaqueToken();
+  await db.oneTimeToken.create({
+    data: {
+      userId: input.userId,
+      purpose: input.purpose,
+      tokenHash: hashToken(code),
+      expiresAt: new Date(now.getTime() + input.lifespanSeconds * 1000),
+    },
+  });
+  return code;
+}
+
+/**
+ * Marks the code used and returns its user id, or null when it is unknown, used or expired. The
+ * conditional update makes it single-use even when two requests present it at once.
+ */
+export async function consumeOneTimeCode(
+  db: Db,
+  input: { code: string; purpose: OneTimeTokenPurpose; now?: Date },
+): Promise<number | null> {
+  const now = input.now ?? new Date();
+  const tokenHash = hashToken(input.code);
+  const { count } = await db.oneTimeToken.updateMany({
+    where: { tokenHash, purpose: input.purpose, usedAt: null, expiresAt: { gt: now } },
+    data: { usedAt: now },
+  });
+  if (count !== 1) return null;
+  const token = await db.oneTimeToken.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
+  return token.userId;
+}

@@ -1,0 +1,86 @@
+/**
+ * Signing keys for access tokens. Asymmetric by default: the private keys stay here, the public halves are
+ * published at /.well-known/jwks.json so other services verify tokens without a shared secret.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import type { JwtConfig } from "../../config.ts";
+
+type Algorithm = JwtConfig["algorithm"];
+type Key = CryptoKey | Uint8Array;
+
+export interface SigningKeys {
+  algorithm: Algorithm;
+  /** Signs new tokens. */
+  current: { kid: string; key: Key };
+  /** Every key that verifies tokens, by kid (the current one and rotated-out ones). */
+  verificationKeys: Map<string, Key>;
+  /** Public JWKS document (empty for HS256: a shared secret is never published). */
+  jwks: { keys: JWK[] };
+}
+
+/**
+ * Loads keys from JWT_SIGNING_KEYS (a JWK set of private keys, first one signs), or from JWT_SECRET for
+ * HS256, or, when neither is configured (development), from `<dataDir>/keys/signing-keys.json`, generating
+ * it on first start. Production is refused without configured keys by config validation.
+ */
+export async function loadSigningKeys(jwt: JwtConfig, dataDir: string): Promise<SigningKeys> {
+  if (jwt.algorithm === "HS256") {
+    if (!jwt.secret) throw new Error("JWT_SECRET is required with HS256");
+    const key = new TextEncoder().encode(jwt.secret);
+    return { algorithm: "HS256", current: { kid: "hs256", key }, verificationKeys: new Map([["hs256", key]]), jwks: { keys: [] } };
+  }
+  const algorithm = jwt.algorithm;
+  const privateJwks = jwt.signingKeys ? parseKeySet(jwt.signingKeys) : await developmentKeys(algorithm, dataDir);
+  return fromPrivateJwks(algorithm, privateJwks);
+}
+
+function parseKeySet(text: string): JWK[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error("JWT_SIGNING_KEYS must be a JSON Web Key Set");
+  }
+  const keys = (parsed as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0) throw new Error("JWT_SIGNING_KEYS must hold at least one key");
+  return keys as JWK[];
+}
+
+async function developmentKeys(algorithm: Exclude<Algorithm, "HS256">, dataDir: string): Promise<JWK[]> {
+  const dir = join(dataDir, "keys");
+  const file = join(dir, `signing-keys.${algorithm}.json`);
+  try {
+    return parseKeySet(await readFile(file, "utf8"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const jwk = await generatePrivateJwk(algorithm);
+  await mkdir(dir, { recursive: true });
+  // 0600: the private key must not be readable by other users of the machine.
+  await writeFile(file, JSON.stringify({ keys: [jwk] }, null, 2), { mode: 0o600 });
+  return [jwk];
+}
+
+/** A new private JWK with its RFC 7638 thumbprint as kid (also used by the key rotation docs/tests). */
+export async function generatePrivateJwk(algorithm: Exclude<Algorithm, "HS256">): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(algorithm, { extractable: true, crv: algorithm === "EdDSA" ? "Ed25519" : undefined });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, alg: algorithm, use: "sig", kid: await calculateJwkThumbprint(jwk) };
+}
+
+async function fromPrivateJwks(algorithm: Algorithm, privateJwks: JWK[]): Promise<SigningKeys> {
+  const verificationKeys = new Map<string, Key>();
+  const publicJwks: JWK[] = [];
+  for (const jwk of privateJwks) {
+    if (!jwk.kid) throw new Error("every key in JWT_SIGNING_KEYS needs a kid");
+    if (jwk.alg && jwk.alg !== algorithm) throw new Error(`key ${jwk.kid} is for ${jwk.alg}, not ${algorithm}`);
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk;
+    verificationKeys.set(jwk.kid, (await importJWK({ ...publicJwk, alg: algorithm }, algorithm)) as Key);
+    publicJwks.push({ ...publicJwk, alg: algorithm, use: "sig" });
+  }
+  const first = privateJwks[0]!;
+  const signingKey = (await importJWK({ ...first, alg: algorithm }, algorithm)) as Key;
+  return { algorithm, current: { kid: first.kid!, key: signingKey }, verificationKeys, jwks: { keys: publicJwks } };
+}

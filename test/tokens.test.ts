@@ -1,0 +1,128 @@
+import { createRemoteJWKSet, jwtVerify, UnsecuredJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphql } from "./gql/index.ts";
+import { createUser, signIn } from "./helpers/auth.ts";
+import { startTestServer, type TestServer } from "./helpers/server.ts";
+
+const WhoAmI = graphql(`
+  query WhoAmI {
+    me {
+      username
+    }
+  }
+`);
+
+const CookieLogin = graphql(`
+  mutation CookieLogin($identifier: String!, $password: String!) {
+    login(input: { identifier: $identifier, password: $password }) {
+      jwt
+      refreshToken
+    }
+  }
+`);
+
+const CookieRefresh = graphql(`
+  mutation CookieRefresh {
+    refresh {
+      jwt
+      refreshToken
+    }
+  }
+`);
+
+describe("access tokens over HTTP", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ PUBLIC_URL: "https://auth.example.com" });
+    await createUser(server.prisma, { username: "lena", email: "lena@example.com" });
+  });
+  afterAll(() => server?.close());
+
+  it("publishes a JWKS that another service can verify our tokens with", async () => {
+    const response = await fetch(`${server.url}/.well-known/jwks.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/jwk-set+json");
+    const { jwt, userId } = await signIn(server, "lena");
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    const { payload, protectedHeader } = await jwtVerify(jwt, jwks, {
+      algorithms: ["EdDSA"],
+      issuer: "https://auth.example.com",
+      audience: "gatehouse",
+    });
+    expect(payload.sub).toBe(userId);
+    expect(payload.roles).toEqual(["authenticated"]);
+    expect(protectedHeader.kid).toBeTruthy();
+  });
+
+  it.each([
+    ["an alg-none token", () => `Bearer ${new UnsecuredJWT({ sub: "1" }).setExpirationTime("5m").encode()}`],
+    ["a malformed header", () => "Token abc"],
+    ["a token of garbage", () => "Bearer abc.def.ghi"],
+  ])("answers %s with UNAUTHENTICATED and no stack trace", async (_name, header) => {
+    const result = await server.gql(WhoAmI, undefined, { headers: { authorization: header() } });
+    expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(JSON.stringify(result)).not.toMatch(/\bat .+\.ts:\d+/);
+    expect(result.status).toBeLessThan(500);
+  });
+});
+
+describe("cookie mode", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ AUTH_COOKIE: "true" });
+    await createUser(server.prisma, { username: "mia", email: "mia@example.com" });
+  });
+  afterAll(() => server?.close());
+
+  function refreshCookie(response: { headers: Headers }) {
+    const header = response.headers.getSetCookie().find((c) => c.startsWith("__Host-gatehouse-refresh="));
+    expect(header).toBeDefined();
+    return header!;
+  }
+
+  it("sets the refresh token as a Secure HttpOnly SameSite=Strict cookie, never in the body", async () => {
+    const result = await server.gql(CookieLogin, { identifier: "mia", password: "correct horse battery staple" });
+    expect(result.data?.login.jwt).toBeTruthy();
+    expect(result.data?.login.refreshToken).toBeNull();
+    const cookie = refreshCookie(result);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    expect(cookie).toMatch(/; Path=\//);
+  });
+
+  it("refreshes from the cookie on a JSON request and rotates it", async () => {
+    const login = await server.gql(CookieLogin, { identifier: "mia", password: "correct horse battery staple" });
+    const cookie = refreshCookie(login).split(";")[0]!;
+    const refreshed = await server.gql(CookieRefresh, undefined, { headers: { cookie } });
+    expect(refreshed.errors).toBeUndefined();
+    expect(refreshed.data?.refresh.jwt).toBeTruthy();
+    expect(refreshed.data?.refresh.refreshToken).toBeNull();
+    const next = refreshCookie(refreshed).split(";")[0]!;
+    expect(next).not.toBe(cookie);
+  });
+
+  it("refuses simple (form) requests outright, so cross-site forms cannot use the cookie", async () => {
+    const login = await server.gql(CookieLogin, { identifier: "mia", password: "correct horse battery staple" });
+    const cookie = refreshCookie(login).split(";")[0]!;
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: new URLSearchParams({ query: "mutation { refresh { jwt } }" }).toString(),
+    });
+    const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+    // Yoga itself accepts form posts, which is exactly why cookie mode refuses them.
+    expect(response.status).toBe(403);
+    expect(body.errors?.[0]?.extensions?.code).toBe("CSRF_REJECTED");
+    expect(body.data ?? null).toBeNull();
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("refuses a GET without the CSRF header, and serves it with the header", async () => {
+    const url = `${server.url}/graphql?query=${encodeURIComponent("{ roles { name } }")}`;
+    const bare = await fetch(url);
+    expect(bare.status).toBe(403);
+    const withHeader = await fetch(url, { headers: { "x-gatehouse-csrf": "1" } });
+    expect(withHeader.status).toBe(200);
+  });
+});
