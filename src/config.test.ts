@@ -165,7 +165,12 @@ describe("loadConfig", () => {
   });
 
   it("turns introspection off in production unless INTROSPECTION=true", () => {
-    const production = { NODE_ENV: "production", PUBLIC_URL: "https://auth.example.com" };
+    const production = {
+      NODE_ENV: "production",
+      PUBLIC_URL: "https://auth.example.com",
+      JWT_ALGORITHM: "HS256",
+      JWT_SECRET: "a production secret of at least 32 characters",
+    };
     expect(loadConfig(production).introspection).toBe(false);
     expect(loadConfig({ ...production, INTROSPECTION: "true" }).introspection).toBe(true);
   });

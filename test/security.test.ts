@@ -123,6 +123,25 @@ const hostile: HostileCase[] = [
     },
     status: 200,
   },
+  {
+    name: "two logins under aliases in one request",
+    send: (s) =>
+      s.post(json({
+        query: `mutation { a: login(input: { identifier: "x@example.com", password: "guess one" }) { jwt } b: login(input: { identifier: "x@example.com", password: "guess two" }) { jwt } }`,
+      })),
+    status: 400,
+    code: "OPERATION_LIMIT_EXCEEDED",
+  },
+  {
+    name: "NUL byte in a login password",
+    send: (s) =>
+      s.post(json({
+        query: "mutation($p: String!) { login(input: { identifier: \"x@example.com\", password: $p }) { jwt } }",
+        variables: { p: "pass\u0000word" },
+      })),
+    status: 400,
+    code: "BAD_USER_INPUT",
+  },
   { name: "syntax error", send: (s) => s.post(json({ query: "{ roles { " })), status: 400, code: "GRAPHQL_PARSE_FAILED" },
   { name: "mutation over GET", send: (s) => fetch(`${s.url}/graphql?query=${encodeURIComponent("mutation { x }")}`), status: 405, code: "BAD_REQUEST" },
 ];
@@ -202,6 +221,8 @@ describe("production hardening", () => {
     server = await startTestServer({
       NODE_ENV: "production",
       PUBLIC_URL: "https://auth.example.com",
+      JWT_ALGORITHM: "HS256",
+      JWT_SECRET: "a production secret of at least 32 characters",
       CORS_ORIGINS: "https://app.example.com,https://admin.example.com",
       RATE_LIMITS: '{"login":{"max":2,"windowSeconds":60}}',
       PASSWORD_MIN_LENGTH: "15",
