@@ -7,6 +7,7 @@ import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import type { ClientIpResolver, NodeServerContext } from "../../infra/http/client-ip.ts";
 import { ErrorCode } from "../../errors.ts";
+import { httpErrorResponse } from "../../infra/http/error-response.ts";
 import { retryAfterSeconds } from "./limiter-store.ts";
 
 export interface RequestRateLimitOptions {
@@ -27,15 +28,13 @@ export function useRequestRateLimit({ limiter, clientIp, endpoint }: RequestRate
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
         const retryAfter = retryAfterSeconds(error.msBeforeNext);
-        const body = {
-          errors: [
-            { message: `Too many requests, retry in ${retryAfter} s`, extensions: { code: ErrorCode.RATE_LIMITED, retryAfter } },
-          ],
-        };
         endResponse(
-          new fetchAPI.Response(JSON.stringify(body), {
+          httpErrorResponse(fetchAPI, {
             status: 429,
-            headers: { "content-type": "application/json; charset=utf-8", "retry-after": String(retryAfter) },
+            code: ErrorCode.RATE_LIMITED,
+            message: `Too many requests, retry in ${retryAfter} s`,
+            extensions: { retryAfter },
+            headers: { "retry-after": String(retryAfter) },
           }),
         );
       }

@@ -5,6 +5,7 @@
  */
 import type { Plugin } from "graphql-yoga";
 import { ErrorCode } from "../../errors.ts";
+import { httpErrorResponse } from "../../infra/http/error-response.ts";
 
 export interface BodyLimitOptions {
   /** Largest accepted body in bytes. */
@@ -33,13 +34,13 @@ export function useBodyLimit({ maxBytes }: BodyLimitOptions): Plugin {
     async onRequest({ request, setRequest, endResponse, fetchAPI }) {
       const tooLarge = () =>
         endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [{ message: `Request body exceeds ${maxBytes} bytes`, extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE } }],
-            }),
+          httpErrorResponse(fetchAPI, {
+            status: 413,
+            code: ErrorCode.PAYLOAD_TOO_LARGE,
+            message: `Request body exceeds ${maxBytes} bytes`,
             // Closing the connection stops the client from sending the rest of a huge body.
-            { status: 413, headers: { "content-type": "application/json; charset=utf-8", connection: "close" } },
-          ),
+            headers: { connection: "close" },
+          }),
         );
       const declared = request.headers.get("content-length");
       if (declared !== null) {

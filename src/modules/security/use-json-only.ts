@@ -5,6 +5,7 @@
  */
 import type { Plugin } from "graphql-yoga";
 import { ErrorCode } from "../../errors.ts";
+import { httpErrorResponse } from "../../infra/http/error-response.ts";
 
 const JSON_TYPE = /^application\/(graphql-response\+)?json\s*(;|$)/i;
 
@@ -14,12 +15,12 @@ export function useJsonOnly({ endpoint }: { endpoint: string }): Plugin {
       if (request.method !== "POST" || url.pathname !== endpoint) return;
       if (JSON_TYPE.test(request.headers.get("content-type") ?? "")) return;
       endResponse(
-        new fetchAPI.Response(
-          JSON.stringify({
-            errors: [{ message: "Send GraphQL requests as application/json", extensions: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE } }],
-          }),
-          { status: 415, headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" } },
-        ),
+        httpErrorResponse(fetchAPI, {
+          status: 415,
+          code: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          message: "Send GraphQL requests as application/json",
+          headers: { accept: "application/json" },
+        }),
       );
     },
   };
