@@ -11,7 +11,6 @@ import type { GatehouseContext } from "./context.ts";
 import type { Database } from "./infra/db/index.ts";
 import { createClientIpResolver, type NodeServerContext } from "./infra/http/client-ip.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
-import { createPlainOutboxMail } from "./modules/auth/auth-mail.ts";
 import { createAuthenticator } from "./modules/auth/authenticate.ts";
 import { useConfirmationLink } from "./modules/auth/confirmation-link.ts";
 import { createPasswordHasher } from "./modules/auth/passwords.ts";
@@ -19,6 +18,7 @@ import { createRefreshCookies, isNonSimpleRequest, type RefreshCookies } from ".
 import { ErrorCode, GatehouseError } from "./errors.ts";
 import { loadSigningKeys, type SigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
+import { createEmailService, type EmailService } from "./modules/email/email.service.ts";
 import { useRequestRateLimit } from "./modules/rate-limit/use-request-rate-limit.ts";
 import { createSecurityServices, type SecurityServices } from "./modules/security/index.ts";
 import { useBodyLimit } from "./modules/security/use-body-limit.ts";
@@ -46,6 +46,8 @@ export interface App {
   yoga: YogaServerInstance<NodeServerContext, GatehouseContext>;
   /** Rate limits, lockout and password policy, as the resolvers see them in `ctx.security`. */
   security: SecurityServices;
+  /** Email templates and the outbox; its worker runs from createApp until close. */
+  email: EmailService;
   /** Releases what the app holds (not the database or Redis, which the caller opened). */
   close(): Promise<void>;
 }
@@ -94,6 +96,7 @@ function useResponseCookies(cookiesOf: WeakMap<Request, RefreshCookies>): Plugin
 
 export async function createApp({ config, database, logger, redis }: AppDependencies): Promise<App> {
   const { prisma } = database;
+  const email = createEmailService({ config, prisma, logger });
   const keys = await loadSigningKeys(config.jwt, config.dataDir);
   const tokens = createTokenService(keys, { issuer: config.jwt.issuer, audience: config.jwt.audience });
   const authService = createAuthService({
@@ -102,7 +105,10 @@ export async function createApp({ config, database, logger, redis }: AppDependen
     tokens,
     jwt: config.jwt,
     publicUrl: config.publicUrl,
-    mail: createPlainOutboxMail({ from: config.emailFrom }),
+    mail: {
+      enqueue: async (tx, template, user, variables) => void (await email.enqueueTemplate(tx, template, user, variables)),
+      kick: email.kick,
+    },
   });
   const authenticate = createAuthenticator({ prisma, tokens });
   const settings = createSettingsService(prisma);
@@ -169,11 +175,14 @@ export async function createApp({ config, database, logger, redis }: AppDependen
     },
   });
 
+  email.worker.start();
   return {
     yoga,
     security,
+    email,
     async close() {
       await yoga.dispose();
+      await email.close();
     },
   };
 }

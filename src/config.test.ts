@@ -111,6 +111,26 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("reads the email outbox knobs, with defaults, and refuses nonsense", () => {
+    expect(loadConfig({}).emailOutbox).toEqual({
+      maxAttempts: 10,
+      retryBaseMs: 30_000,
+      retryMaxMs: 3_600_000,
+      pollIntervalMs: 5_000,
+    });
+    const config = loadConfig({
+      EMAIL_MAX_ATTEMPTS: "3",
+      EMAIL_RETRY_BASE_MS: "100",
+      EMAIL_RETRY_MAX_MS: "1000",
+      EMAIL_POLL_INTERVAL_MS: "250",
+    });
+    expect(config.emailOutbox).toEqual({ maxAttempts: 3, retryBaseMs: 100, retryMaxMs: 1000, pollIntervalMs: 250 });
+    expect(problemsOf({ EMAIL_MAX_ATTEMPTS: "0", EMAIL_POLL_INTERVAL_MS: "soon" }).map((p) => p.split(":")[0]).sort()).toEqual([
+      "EMAIL_MAX_ATTEMPTS",
+      "EMAIL_POLL_INTERVAL_MS",
+    ]);
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", SMTP_URL: " " }).databaseUrl).toBeUndefined();
   });

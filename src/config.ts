@@ -24,8 +24,19 @@ export interface Config {
   publicUrl: string;
   /** SMTP server for outgoing mail; without it mail is written to the log and to files under DATA_DIR. */
   smtpUrl: string | undefined;
-  /** Default sender of emails. */
+  /** Default sender of emails (EMAIL_FROM); email templates may override name and address. */
   emailFrom: string;
+  /** Delivery of the email outbox. */
+  emailOutbox: {
+    /** Attempts per email before it is marked FAILED (EMAIL_MAX_ATTEMPTS, default 10: about 4 h of retries). */
+    maxAttempts: number;
+    /** Delay after the first failure, doubled after each further one (EMAIL_RETRY_BASE_MS, default 30 s). */
+    retryBaseMs: number;
+    /** Longest delay between two attempts (EMAIL_RETRY_MAX_MS, default 1 h). */
+    retryMaxMs: number;
+    /** How often the worker looks for due emails besides being woken on enqueue (EMAIL_POLL_INTERVAL_MS, default 5 s). */
+    pollIntervalMs: number;
+  };
   /** Redis for shared rate-limit state between several instances. */
   redisUrl: string | undefined;
   /** Prefix of every Redis key Gatehouse writes (REDIS_KEY_PREFIX, default "gatehouse"). */
@@ -210,6 +221,10 @@ const envSchema = z.object({
   PUBLIC_URL: optionalString.pipe(url(["http:", "https:"]).optional()),
   SMTP_URL: optionalString.pipe(url(["smtp:", "smtps:"]).optional()),
   EMAIL_FROM: z.string().trim().min(3).default("Gatehouse <no-reply@localhost>"),
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+  EMAIL_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
+  EMAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
   REDIS_URL: optionalString.pipe(url(["redis:", "rediss:"]).optional()),
   REDIS_KEY_PREFIX: z.string().trim().min(1).default("gatehouse"),
   ADMIN_EMAIL: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
@@ -305,6 +320,12 @@ export function loadConfig(env: Environment = process.env): Config {
     publicUrl,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
+    emailOutbox: {
+      maxAttempts: e.EMAIL_MAX_ATTEMPTS,
+      retryBaseMs: e.EMAIL_RETRY_BASE_MS,
+      retryMaxMs: e.EMAIL_RETRY_MAX_MS,
+      pollIntervalMs: e.EMAIL_POLL_INTERVAL_MS,
+    },
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,

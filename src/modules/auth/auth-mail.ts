@@ -1,13 +1,12 @@
 import type { Prisma } from "../../generated/prisma/client.ts";
-
-export type AuthEmailTemplate = "email-confirmation" | "reset-password" | "password-changed";
+import type { EmailTemplateName } from "../email/templates/index.ts";
 
 /** What the authentication flows need from the email module. */
 export interface AuthMail {
   /** Queues a templated email inside the caller's transaction (the same one that stores its code). */
   enqueue(
     tx: Prisma.TransactionClient,
-    template: AuthEmailTemplate,
+    template: EmailTemplateName,
     user: { email: string; username: string },
     variables: { CODE?: string; URL?: string },
   ): Promise<void>;
@@ -15,24 +14,3 @@ export interface AuthMail {
   kick(): void;
 }
 
-const subjects: Record<AuthEmailTemplate, string> = {
-  "email-confirmation": "Account confirmation",
-  "reset-password": "Reset password",
-  "password-changed": "Your password was changed",
-};
-
-/**
- * Plain-text emails written to the outbox. Interim: the email module's MJML templates replace the
- * rendering; the transactional outbox write stays.
- */
-export function createPlainOutboxMail(options: { from: string; kick?: () => void }): AuthMail {
-  return {
-    async enqueue(tx, template, user, variables) {
-      const lines = [`Hello ${user.username},`, variables.URL ?? "", variables.CODE ? `Code: ${variables.CODE}` : ""];
-      await tx.emailOutbox.create({
-        data: { to: user.email, from: options.from, subject: subjects[template], text: lines.filter(Boolean).join("\n\n") },
-      });
-    },
-    kick: () => options.kick?.(),
-  };
-}

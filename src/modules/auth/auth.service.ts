@@ -113,9 +113,8 @@ export function createAuthService(deps: AuthDependencies) {
     return user;
   }
 
-  function confirmationUrl(code: string) {
-    return `${deps.publicUrl}${CONFIRMATION_PATH}?confirmation=${encodeURIComponent(code)}`;
-  }
+  // Strapi's template variables: URL is the page, the template appends ?confirmation=CODE or ?code=TOKEN.
+  const confirmationUrl = `${deps.publicUrl}${CONFIRMATION_PATH}`;
 
   /** Confirms the address a code was sent to; returns the user id, or null for a bad code. */
   async function confirmEmailCode(confirmation: string): Promise<number | null> {
@@ -169,7 +168,7 @@ export function createAuthService(deps: AuthDependencies) {
               purpose: "EMAIL_CONFIRMATION",
               lifespanSeconds: jwt.emailConfirmationTokenLifespan,
             });
-            await mail.enqueue(tx, "email-confirmation", created, { CODE: confirmation, URL: confirmationUrl(confirmation) });
+            await mail.enqueue(tx, "emailConfirmation", created, { CODE: confirmation, URL: confirmationUrl });
           }
           return created;
         });
@@ -229,9 +228,8 @@ export function createAuthService(deps: AuthDependencies) {
           purpose: "PASSWORD_RESET",
           lifespanSeconds: jwt.resetPasswordTokenLifespan,
         });
-        const base = settings.resetPasswordUrl ?? `${deps.publicUrl}/reset-password`;
-        const url = `${base}${base.includes("?") ? "&" : "?"}code=${encodeURIComponent(resetCode)}`;
-        await mail.enqueue(tx, "reset-password", user, { CODE: resetCode, URL: url });
+        const url = settings.resetPasswordUrl ?? `${deps.publicUrl}/reset-password`;
+        await mail.enqueue(tx, "resetPassword", user, { CODE: resetCode, URL: url });
       });
       mail.kick();
     },
@@ -272,7 +270,7 @@ export function createAuthService(deps: AuthDependencies) {
       await prisma.$transaction(async (tx) => {
         await tx.user.update({ where: { id: userId }, data: { passwordHash } });
         await revokeAllSessions(tx, { userId, reason: "password-change" });
-        await mail.enqueue(tx, "password-changed", user, {});
+        await mail.enqueue(tx, "passwordChanged", user, {});
       });
       mail.kick();
       return issueTokens(user, meta);
@@ -298,7 +296,7 @@ export function createAuthService(deps: AuthDependencies) {
           purpose: "EMAIL_CONFIRMATION",
           lifespanSeconds: jwt.emailConfirmationTokenLifespan,
         });
-        await mail.enqueue(tx, "email-confirmation", user, { CODE: confirmation, URL: confirmationUrl(confirmation) });
+        await mail.enqueue(tx, "emailConfirmation", user, { CODE: confirmation, URL: confirmationUrl });
       });
       mail.kick();
     },

@@ -26,15 +26,16 @@ export interface PasswordHasher {
 export function createPasswordHasher({ cost }: { cost: number }): PasswordHasher {
   // Compared against when the user does not exist, so that "no such user" costs the same as
   // "wrong password" and response times do not reveal which accounts exist.
-  const dummyHash = hash("gatehouse-timing-equaliser", { cost });
+  const dummyHash = hash("gatehouse-timing-equaliser", cost);
   return {
-    hash: (password) => hash(bcryptInput(password), { cost }),
+    hash: (password) => hash(bcryptInput(password), cost),
     async verify(password, passwordHash) {
       if (!passwordHash) {
         await verify(bcryptInput(password), await dummyHash);
         return false;
       }
-      return verify(bcryptInput(password), passwordHash);
+      // A stored value that is not a bcrypt hash (e.g. a half-imported account) never matches.
+      return verify(bcryptInput(password), passwordHash).catch(() => false);
     },
   };
 }

@@ -1,3 +1,5 @@
+import { defaultEmailTemplates } from "../email/templates/index.ts";
+
 /**
  * Default settings (Strapi's "advanced settings"). Stored values are merged over these at read time, so a
  * setting added in a later release gets its default without a data migration.
@@ -29,8 +31,9 @@ export const defaultAdvancedSettings: AdvancedSettings = {
   registerAllowedFields: [],
 };
 
-export const SettingKey = { ADVANCED: "advanced" } as const;
+export const SettingKey = { ADVANCED: "advanced", EMAIL_TEMPLATES: "email-templates" } as const;
 
 export const defaultSettings: Record<string, unknown> = {
   [SettingKey.ADVANCED]: defaultAdvancedSettings,
+  [SettingKey.EMAIL_TEMPLATES]: defaultEmailTemplates,
 };

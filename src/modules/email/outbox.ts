@@ -1,0 +1,199 @@
+/**
+ * The persistent outbox: an email is a row written in the same transaction as the code it carries, and a
+ * worker delivers due rows with retries. Nothing lives only in memory, so an SMTP outage or a restart
+ * delays mail but loses none.
+ *
+ * Claiming: one UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) counts the attempt and pushes
+ * `nextAttemptAt` one lease into the future. Other workers skip the row while it is leased; if this worker
+ * dies mid-send, the row becomes due again when the lease ends. Every later write is fenced on the
+ * claimed attempt number, so a worker that outlived its lease cannot overwrite a newer outcome.
+ */
+import type { YogaLogger } from "@graphql-yoga/logger";
+import { type Prisma, type PrismaClient, EmailStatus } from "../../generated/prisma/client.ts";
+import type { Mailer, MailMessage } from "./mailer.ts";
+
+/**
+ * Queues an email. Pass the transaction client when the email carries a code written in that transaction,
+ * so both commit or neither does; call the worker's `kick()` after the commit for prompt delivery.
+ */
+export async function enqueueEmail(
+  db: Pick<Prisma.TransactionClient, "emailOutbox">,
+  message: MailMessage,
+): Promise<{ id: number }> {
+  return db.emailOutbox.create({
+    data: {
+      to: message.to,
+      from: message.from,
+      replyTo: message.replyTo ?? null,
+      subject: message.subject,
+      html: message.html,
+      text: message.text,
+      // Set here rather than by the column default: CURRENT_TIMESTAMP would follow the session's TimeZone.
+      nextAttemptAt: new Date(),
+    },
+    select: { id: true },
+  });
+}
+
+export interface BackoffOptions {
+  /** Delay after the first failed attempt (ms); doubles with each further failure. */
+  baseMs: number;
+  /** Upper bound of one delay (ms). */
+  maxMs: number;
+}
+
+/** Exponential backoff with jitter: between half and all of min(maxMs, baseMs * 2^(attempt-1)). */
+export function exponentialBackoff({ baseMs, maxMs }: BackoffOptions, random: () => number = Math.random) {
+  return (attempt: number): number => {
+    const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+    // Jitter keeps many rows that failed together (one SMTP outage) from retrying in the same instant.
+    return Math.round(ceiling * (0.5 + random() / 2));
+  };
+}
+
+export interface OutboxWorkerOptions {
+  prisma: PrismaClient;
+  mailer: Mailer;
+  logger: YogaLogger;
+  /** How often the worker looks for due rows when nobody kicks it (ms). */
+  pollIntervalMs: number;
+  /** Attempts per email before it is marked FAILED. */
+  maxAttempts: number;
+  /** Delay before the next try, given how many attempts were made so far (≥ 1). */
+  backoff: (attempts: number) => number;
+  /** How long a claimed row stays hidden from other workers (ms); must outlast one send. Default 2 min. */
+  leaseMs?: number;
+  /** Rows claimed per round. Default 10. */
+  batchSize?: number;
+}
+
+export interface OutboxWorker {
+  /** Starts polling and delivers what is already due. */
+  start(): void;
+  /** Stops polling and waits for the email being sent; claimed rows not yet sent are released at once. */
+  stop(): Promise<void>;
+  /** Looks for due rows now (call after committing an enqueue). Never throws. */
+  kick(): void;
+}
+
+interface ClaimedRow {
+  id: number;
+  to: string;
+  from: string;
+  replyTo: string | null;
+  subject: string;
+  html: string | null;
+  text: string | null;
+  attempts: number;
+}
+
+// next_attempt_at is `timestamp without time zone` holding UTC (as Prisma writes it). Passing the worker's
+// clock as an ISO string cast to timestamp compares UTC with UTC whatever the session's TimeZone is.
+const timestamp = (date: Date) => date.toISOString();
+
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { prisma, mailer, logger, pollIntervalMs, maxAttempts, backoff, leaseMs = 120_000, batchSize = 10 } = options;
+  let running: Promise<void> | undefined;
+  let rerun = false;
+  let stopped = true;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function claim(): Promise<ClaimedRow[]> {
+    const now = new Date();
+    const leaseEnd = new Date(now.getTime() + leaseMs);
+    return prisma.$queryRaw<ClaimedRow[]>`
+      UPDATE "email_outbox"
+         SET "attempts" = "attempts" + 1, "next_attempt_at" = ${timestamp(leaseEnd)}::timestamp(3)
+       WHERE "id" IN (
+             SELECT "id" FROM "email_outbox"
+              WHERE "status" = 'PENDING'::"EmailStatus" AND "next_attempt_at" <= ${timestamp(now)}::timestamp(3)
+              ORDER BY "next_attempt_at", "id"
+              LIMIT ${batchSize}
+                FOR UPDATE SKIP LOCKED)
+      RETURNING "id", "to", "from", "reply_to" AS "replyTo", "subject", "html", "text", "attempts"`;
+  }
+
+  /** Writes an outcome only if the row is still ours (same attempt, still pending). */
+  const settle = (row: ClaimedRow, data: Prisma.EmailOutboxUpdateManyMutationInput) =>
+    prisma.emailOutbox.updateMany({ where: { id: row.id, attempts: row.attempts, status: EmailStatus.PENDING }, data });
+
+  async function deliver(row: ClaimedRow): Promise<void> {
+    if (row.attempts > maxAttempts) {
+      // Only reachable when workers died mid-send on the last attempt: give up rather than loop forever.
+      await settle(row, { status: EmailStatus.FAILED, html: null, text: null, lastError: "abandoned: lease expired" });
+      return;
+    }
+    try {
+      await mailer.send({ ...row, html: row.html ?? "", text: row.text ?? "" });
+    } catch (error) {
+      const lastError = (error as Error).message.slice(0, 500);
+      const failed = row.attempts >= maxAttempts;
+      // Bodies hold one-time codes: a row that will never be sent does not keep them.
+      await settle(
+        row,
+        failed
+          ? { status: EmailStatus.FAILED, html: null, text: null, lastError }
+          : { lastError, nextAttemptAt: new Date(Date.now() + backoff(row.attempts)) },
+      );
+      const outcome = failed ? "giving up" : "will retry";
+      logger.warn(`Email ${row.id}: attempt ${row.attempts} of ${maxAttempts} failed, ${outcome}: ${lastError}`);
+      return;
+    }
+    await settle(row, { status: EmailStatus.SENT, sentAt: new Date(), html: null, text: null, lastError: null });
+  }
+
+  /** Hands back claimed rows this worker will not send because it is stopping, as if never claimed. */
+  async function release(rows: ClaimedRow[]): Promise<void> {
+    for (const row of rows) await settle(row, { attempts: { decrement: 1 }, nextAttemptAt: new Date() });
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      const rows = await claim();
+      for (const [index, row] of rows.entries()) {
+        if (stopped) return release(rows.slice(index));
+        await deliver(row);
+      }
+      if (rows.length < batchSize || stopped) return;
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(kick, pollIntervalMs);
+    // The poll alone must not keep the process alive (tests, CLI scripts); the HTTP server does that.
+    timer.unref();
+  }
+
+  function kick() {
+    if (stopped) return;
+    if (running) {
+      rerun = true;
+      return;
+    }
+    running = drain()
+      .catch((error: unknown) => logger.error(`Email outbox: ${(error as Error).message}`))
+      .finally(() => {
+        running = undefined;
+        if (rerun && !stopped) {
+          rerun = false;
+          kick();
+        } else schedule();
+      });
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      kick();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+    kick,
+  };
+}
