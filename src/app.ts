@@ -4,9 +4,12 @@
  */
 import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import type { YogaLogger } from "@graphql-yoga/logger";
+import type { Redis } from "ioredis";
 import type { Config } from "./config.ts";
+import { RATE_LIMITED_FIELDS } from "./config.ts";
 import type { GatehouseContext } from "./context.ts";
 import type { Database } from "./infra/db/index.ts";
+import { createClientIpResolver, type NodeServerContext } from "./infra/http/client-ip.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createAuthenticator } from "./modules/auth/authenticate.ts";
 import { useConfirmationLink } from "./modules/auth/confirmation-link.ts";
@@ -18,6 +21,15 @@ import { createTokenService } from "./modules/auth/tokens.ts";
 import { createEmailService, type EmailService } from "./modules/email/email.service.ts";
 import { createRequestAuthorizer } from "./modules/roles/authorizer.ts";
 import { createRoleResolverRegistry, type RoleResolverRegistry } from "./modules/roles/role-resolvers.ts";
+import { useRequestRateLimit } from "./modules/rate-limit/use-request-rate-limit.ts";
+import { createSecurityServices, type SecurityServices } from "./modules/security/index.ts";
+import { useBodyLimit } from "./modules/security/use-body-limit.ts";
+import { useJsonOnly } from "./modules/security/use-json-only.ts";
+import { useNoNullBytes } from "./modules/security/use-no-null-bytes.ts";
+import { useOperationLimits } from "./modules/security/use-operation-limits.ts";
+import { useSecurityHeaders } from "./modules/security/use-security-headers.ts";
+import { useValidationRules } from "./modules/security/use-validation-rules.ts";
+import { noIntrospectionRule, oncePerOperationRule } from "./modules/security/validation-rules.ts";
 import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { schema } from "./schema/index.ts";
 
@@ -30,15 +42,21 @@ export interface AppDependencies {
   logger: YogaLogger;
   /** Custom dynamic roles (`$name` -> resolver) usable as ACL principals; see docs/authorization.md. */
   roleResolvers?: RoleResolverRegistry;
+  /** Connected Redis when REDIS_URL is set (the caller opens and closes it); limits are in memory otherwise. */
+  redis?: Redis | undefined;
 }
 
 export interface App {
-  yoga: YogaServerInstance<Record<string, unknown>, GatehouseContext>;
+  yoga: YogaServerInstance<NodeServerContext, GatehouseContext>;
+  /** Rate limits, lockout and password policy, as the resolvers see them in `ctx.security`. */
+  security: SecurityServices;
   /** Email templates and the outbox; its worker runs from createApp until close. */
   email: EmailService;
-  /** Releases what the app holds (not the database, which the caller opened). */
+  /** Releases what the app holds (not the database or Redis, which the caller opened). */
   close(): Promise<void>;
 }
+
+const GRAPHQL_ENDPOINT = "/graphql";
 
 /** Serves the public signing keys, so other services can verify Gatehouse's access tokens. */
 function useJwks(keys: SigningKeys): Plugin {
@@ -84,6 +102,7 @@ export async function createApp({
   config,
   database,
   logger,
+  redis,
   roleResolvers = createRoleResolverRegistry(),
 }: AppDependencies): Promise<App> {
   const { prisma } = database;
@@ -105,37 +124,66 @@ export async function createApp({
   const settings = createSettingsService(prisma, { checkTemplate: email.checkTemplate });
   const cookiesOf = new WeakMap<Request, RefreshCookies>();
   const cookieMaxAge = config.jwt.maxSessionLifespan;
+  const security = createSecurityServices(config, redis);
+  const clientIp = createClientIpResolver(config.trustedProxies);
+  const { max, windowSeconds } = config.requestRateLimit;
 
-  const yoga = createYoga<Record<string, unknown>, GatehouseContext>({
+  const yoga = createYoga<NodeServerContext, GatehouseContext>({
     schema,
-    graphqlEndpoint: "/graphql",
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: "/health",
     landingPage: false,
     graphiql: config.graphiql,
     logging: logger,
     // Development shows the original message of unexpected errors; never stack traces elsewhere.
     maskedErrors: { isDev: config.nodeEnv === "development" },
+    // One operation per request: JSON arrays would multiply every per-request limit below.
+    batching: false,
+    // No file uploads on an auth server (use-json-only refuses multipart bodies anyway).
+    multipart: false,
+    // No CORS headers at all unless the caller's origin is on the allow-list (Yoga's default allows all).
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      if (!origin || !config.corsOrigins.includes(origin)) return false;
+      return { origin: [origin], credentials: true, methods: ["GET", "POST"], allowedHeaders: ["content-type", "authorization", CSRF_HEADER], maxAge: 600 };
+    },
     plugins: [
       useReadinessCheck({ endpoint: "/ready", check: () => database.isReachable() }),
       useJwks(keys),
       useConfirmationLink(authService, settings),
       useResponseCookies(cookiesOf),
       ...(config.authCookie ? [useCsrfGuard()] : []),
+      // Abuse resistance, cheapest first: headers, request rate, body size, then the operation's shape.
+      useSecurityHeaders({ hsts: config.nodeEnv === "production" }),
+      useRequestRateLimit({
+        limiter: security.limiter({ name: "rl:request", points: max, duration: windowSeconds }),
+        clientIp,
+        endpoint: GRAPHQL_ENDPOINT,
+      }),
+      useJsonOnly({ endpoint: GRAPHQL_ENDPOINT }),
+      useBodyLimit({ maxBytes: config.maxBodyBytes }),
+      useNoNullBytes(),
+      useOperationLimits(config.operationLimits),
+      useValidationRules([
+        oncePerOperationRule(RATE_LIMITED_FIELDS),
+        ...(config.introspection ? [] : [noIntrospectionRule]),
+      ]),
     ],
-    context: async ({ request }): Promise<GatehouseContext> => {
+    context: async ({ request, req }): Promise<GatehouseContext> => {
       const cookies = createRefreshCookies(request, { enabled: config.authCookie, maxAgeSeconds: cookieMaxAge });
       cookiesOf.set(request, cookies);
       const viewer = await authenticate(request);
       return {
         prisma,
         viewer,
-        ip: undefined,
+        ip: clientIp(request, req?.socket.remoteAddress),
         userAgent: request.headers.get("user-agent") ?? undefined,
         request,
         auth: { service: authService, cookies },
         // Roles come from the database on each request, never from the token.
         authz: createRequestAuthorizer({ prisma, viewer: () => viewer, resolvers: roleResolvers }),
         settings,
+        security,
       };
     },
   });
@@ -143,6 +191,7 @@ export async function createApp({
   email.worker.start();
   return {
     yoga,
+    security,
     email,
     async close() {
       await yoga.dispose();

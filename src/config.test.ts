@@ -134,4 +134,76 @@ describe("loadConfig", () => {
   it("treats empty variables as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", SMTP_URL: " " }).databaseUrl).toBeUndefined();
   });
+
+  it("defaults the abuse limits: Strapi's 10 per minute per field, lockout after 5, body 100 KiB", () => {
+    const config = loadConfig({});
+    expect(config.rateLimits.login).toEqual({ max: 10, windowSeconds: 60 });
+    expect(Object.keys(config.rateLimits).sort()).toEqual(
+      ["changePassword", "emailConfirmation", "forgotPassword", "login", "refresh", "register", "resetPassword", "sendEmailConfirmation"],
+    );
+    expect(config).toMatchObject({
+      requestRateLimit: { max: 600, windowSeconds: 60 },
+      trustedProxies: [],
+      lockout: { maxFailures: 5, windowSeconds: 900, baseLockSeconds: 60, maxLockSeconds: 3600 },
+      passwordPolicy: { minLength: 8, maxLength: 256 },
+      operationLimits: { maxDepth: 10, maxAliases: 15, maxCost: 5000, maxTokens: 1000, maxDirectives: 50 },
+      maxBodyBytes: 102_400,
+      introspection: true,
+      corsOrigins: [],
+      redisKeyPrefix: "gatehouse",
+    });
+  });
+
+  it("reads the abuse-resistance variables, with RATE_LIMITS overriding single fields", () => {
+    const config = loadConfig({
+      RATE_LIMIT_MAX: "20",
+      RATE_LIMIT_WINDOW_SECONDS: "120",
+      RATE_LIMITS: '{"login":{"max":5,"windowSeconds":60}}',
+      REQUEST_RATE_LIMIT_MAX: "100",
+      TRUSTED_PROXIES: "10.0.0.0/8, ::1",
+      LOCKOUT_MAX_FAILURES: "3",
+      PASSWORD_MIN_LENGTH: "15",
+      GRAPHQL_MAX_DEPTH: "7",
+      MAX_BODY_BYTES: "4096",
+      INTROSPECTION: "false",
+      CORS_ORIGINS: "https://app.example.com,http://localhost:5173",
+      REDIS_KEY_PREFIX: "gh-prod",
+    });
+    expect(config.rateLimits.login).toEqual({ max: 5, windowSeconds: 60 });
+    expect(config.rateLimits.register).toEqual({ max: 20, windowSeconds: 120 });
+    expect(config).toMatchObject({
+      requestRateLimit: { max: 100, windowSeconds: 60 },
+      trustedProxies: ["10.0.0.0/8", "::1"],
+      lockout: { maxFailures: 3 },
+      passwordPolicy: { minLength: 15 },
+      operationLimits: { maxDepth: 7 },
+      maxBodyBytes: 4096,
+      introspection: false,
+      corsOrigins: ["https://app.example.com", "http://localhost:5173"],
+      redisKeyPrefix: "gh-prod",
+    });
+  });
+
+  it("turns introspection off in production unless INTROSPECTION=true", () => {
+    const production = {
+      NODE_ENV: "production",
+      PUBLIC_URL: "https://auth.example.com",
+      JWT_ALGORITHM: "HS256",
+      JWT_SECRET: "a production secret of at least 32 characters",
+    };
+    expect(loadConfig(production).introspection).toBe(false);
+    expect(loadConfig({ ...production, INTROSPECTION: "true" }).introspection).toBe(true);
+  });
+
+  it("reports malformed abuse-resistance variables", () => {
+    expect(
+      problemsOf({
+        RATE_LIMITS: '{"logn":{"max":3,"windowSeconds":60}}',
+        TRUSTED_PROXIES: "10.0.0.0/33",
+        CORS_ORIGINS: "https://app.example.com/path",
+        PASSWORD_MIN_LENGTH: "6",
+      }).map((p) => p.split(/[.:]/)[0]).sort(),
+    ).toEqual(["CORS_ORIGINS", "PASSWORD_MIN_LENGTH", "RATE_LIMITS", "TRUSTED_PROXIES"]);
+    expect(problemsOf({ RATE_LIMITS: "{not json" })).toEqual(["RATE_LIMITS: must be JSON"]);
+  });
 });

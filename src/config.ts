@@ -2,6 +2,7 @@
  * The one place that reads the environment. Everything is validated once; every problem is reported
  * together, and the result is a typed, camelCase object.
  */
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -38,6 +39,8 @@ export interface Config {
   };
   /** Redis for shared rate-limit state between several instances. */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key Gatehouse writes (REDIS_KEY_PREFIX, default "gatehouse"). */
+  redisKeyPrefix: string;
   /** First admin account, created at start when no admin exists yet. */
   admin: { email: string; password: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -45,9 +48,76 @@ export interface Config {
   graphiql: boolean;
   /** bcrypt work factor for new password hashes (BCRYPT_COST, default 10 as in Strapi). */
   bcryptCost: number;
+  /** Per-field rate limits of the sensitive auth mutations (see src/modules/rate-limit). */
+  rateLimits: RateLimitsConfig;
+  /** Request-level limit per client IP on /graphql, answered with HTTP 429 and Retry-After. */
+  requestRateLimit: RateLimitRule;
+  /**
+   * Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES,
+   * comma separated, default none: the socket address is the client).
+   */
+  trustedProxies: string[];
+  /** Failed-login lockout per account and client IP (see src/modules/auth/lockout.ts). */
+  lockout: LockoutConfig;
+  /** Password policy (NIST SP 800-63B-4). */
+  passwordPolicy: { minLength: number; maxLength: number };
+  /** Per-operation limits enforced before execution. */
+  operationLimits: OperationLimitsConfig;
+  /** Largest accepted request body in bytes (MAX_BODY_BYTES, default 102400); larger ones get HTTP 413. */
+  maxBodyBytes: number;
+  /** Whether introspection is allowed (INTROSPECTION; default: everywhere except production). */
+  introspection: boolean;
+  /** Origins allowed to call the API from a browser (CORS_ORIGINS, comma separated; default none). */
+  corsOrigins: string[];
   jwt: JwtConfig;
   /** Refresh token delivered as an HttpOnly cookie instead of in the response body (AUTH_COOKIE). */
   authCookie: boolean;
+}
+
+/** At most `max` events per `windowSeconds` for one key. */
+export interface RateLimitRule {
+  max: number;
+  windowSeconds: number;
+}
+
+/** Fields limited per client IP and per identifier/email. */
+export const RATE_LIMITED_FIELDS = [
+  "login",
+  "register",
+  "forgotPassword",
+  "resetPassword",
+  "emailConfirmation",
+  "sendEmailConfirmation",
+  "changePassword",
+  "refresh",
+] as const;
+export type RateLimitedField = (typeof RATE_LIMITED_FIELDS)[number];
+
+/** One rule per limited field: RATE_LIMIT_MAX/RATE_LIMIT_WINDOW_SECONDS, overridden by RATE_LIMITS. */
+export type RateLimitsConfig = Record<RateLimitedField, RateLimitRule>;
+
+export interface LockoutConfig {
+  /** Failures per account and IP before the first lock (LOCKOUT_MAX_FAILURES, default 5). */
+  maxFailures: number;
+  /** Failures older than this are forgotten (LOCKOUT_WINDOW_SECONDS, default 900). */
+  windowSeconds: number;
+  /** Length of the first lock; each further lock doubles it (LOCKOUT_BASE_SECONDS, default 60). */
+  baseLockSeconds: number;
+  /** Longest lock (LOCKOUT_MAX_SECONDS, default 3600). */
+  maxLockSeconds: number;
+}
+
+export interface OperationLimitsConfig {
+  /** GRAPHQL_MAX_DEPTH, default 10. */
+  maxDepth: number;
+  /** GRAPHQL_MAX_ALIASES, default 15. */
+  maxAliases: number;
+  /** GRAPHQL_MAX_COST (graphql-armor's cost model), default 5000. */
+  maxCost: number;
+  /** GRAPHQL_MAX_TOKENS, default 1000. */
+  maxTokens: number;
+  /** GRAPHQL_MAX_DIRECTIVES, default 50. */
+  maxDirectives: number;
 }
 
 /** Token settings; lifespans in seconds. Names and defaults follow Strapi's users-permissions sessions. */
@@ -102,6 +172,40 @@ const booleanFlag = z
   .enum(["true", "false", "1", "0"], { message: "must be true or false" })
   .transform((value) => value === "true" || value === "1");
 
+const positiveInt = z.coerce.number().int().min(1);
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== ""));
+
+const ipOrCidr = z.string().refine(
+  (value) => {
+    const [address, bits, extra] = value.split("/");
+    if (extra !== undefined || !address || isIP(address) === 0) return false;
+    if (bits === undefined) return true;
+    const max = isIP(address) === 4 ? 32 : 128;
+    return /^\d+$/.test(bits) && Number(bits) <= max;
+  },
+  { message: "must be IP addresses or CIDR ranges" },
+);
+
+const origin = z.string().refine((value) => URL.canParse(value) && new URL(value).origin === value, {
+  message: "must be origins like https://app.example.com (scheme, host and port only)",
+});
+
+const jsonOf = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be JSON" });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+const rateLimitRule = z.strictObject({ max: positiveInt, windowSeconds: positiveInt });
+const rateLimitOverrides = z.partialRecord(z.enum(RATE_LIMITED_FIELDS), rateLimitRule);
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -122,11 +226,31 @@ const envSchema = z.object({
   EMAIL_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3_600_000),
   EMAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
   REDIS_URL: optionalString.pipe(url(["redis:", "rediss:"]).optional()),
+  REDIS_KEY_PREFIX: z.string().trim().min(1).default("gatehouse"),
   ADMIN_EMAIL: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
   ADMIN_PASSWORD: optionalString,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   GRAPHIQL: optionalString.pipe(booleanFlag.optional()),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
+  RATE_LIMIT_MAX: positiveInt.default(10),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMITS: optionalString.pipe(jsonOf(rateLimitOverrides).optional()),
+  REQUEST_RATE_LIMIT_MAX: positiveInt.default(600),
+  REQUEST_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  TRUSTED_PROXIES: commaList.pipe(z.array(ipOrCidr)),
+  LOCKOUT_MAX_FAILURES: positiveInt.default(5),
+  LOCKOUT_WINDOW_SECONDS: positiveInt.default(900),
+  LOCKOUT_BASE_SECONDS: positiveInt.default(60),
+  LOCKOUT_MAX_SECONDS: positiveInt.default(3600),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(8),
+  GRAPHQL_MAX_DEPTH: positiveInt.default(10),
+  GRAPHQL_MAX_ALIASES: positiveInt.default(15),
+  GRAPHQL_MAX_COST: positiveInt.default(5000),
+  GRAPHQL_MAX_TOKENS: positiveInt.default(1000),
+  GRAPHQL_MAX_DIRECTIVES: positiveInt.default(50),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(102_400),
+  INTROSPECTION: optionalString.pipe(booleanFlag.optional()),
+  CORS_ORIGINS: commaList.pipe(z.array(origin)),
   JWT_MODE: z.enum(["refresh", "legacy"]).default("refresh"),
   JWT_ALGORITHM: z.enum(["EdDSA", "ES256", "RS256", "HS256"]).default("EdDSA"),
   JWT_SECRET: optionalString.pipe(z.string().min(32, { message: "must be at least 32 characters" }).optional()),
@@ -203,10 +327,37 @@ export function loadConfig(env: Environment = process.env): Config {
       pollIntervalMs: e.EMAIL_POLL_INTERVAL_MS,
     },
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ?? e.NODE_ENV === "development",
     bcryptCost: e.BCRYPT_COST,
+    rateLimits: Object.fromEntries(
+      RATE_LIMITED_FIELDS.map((field) => [
+        field,
+        e.RATE_LIMITS?.[field] ?? { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+      ]),
+    ) as RateLimitsConfig,
+    requestRateLimit: { max: e.REQUEST_RATE_LIMIT_MAX, windowSeconds: e.REQUEST_RATE_LIMIT_WINDOW_SECONDS },
+    trustedProxies: e.TRUSTED_PROXIES,
+    lockout: {
+      maxFailures: e.LOCKOUT_MAX_FAILURES,
+      windowSeconds: e.LOCKOUT_WINDOW_SECONDS,
+      baseLockSeconds: e.LOCKOUT_BASE_SECONDS,
+      maxLockSeconds: e.LOCKOUT_MAX_SECONDS,
+    },
+    // 256 code points accept any passphrase (NIST asks for at least 64) while bounding hashing work.
+    passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH, maxLength: 256 },
+    operationLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+    },
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    introspection: e.INTROSPECTION ?? e.NODE_ENV !== "production",
+    corsOrigins: e.CORS_ORIGINS,
     authCookie: e.AUTH_COOKIE ?? false,
     jwt: {
       mode: e.JWT_MODE,

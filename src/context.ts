@@ -1,4 +1,5 @@
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { SecurityServices } from "./modules/security/index.ts";
 import type { AuthService } from "./modules/auth/auth.service.ts";
 import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
 import type { RequestAuthorizer } from "./modules/roles/authorizer.ts";
@@ -19,7 +20,10 @@ export interface GatehouseContext {
   prisma: PrismaClient;
   /** Null for anonymous callers. */
   viewer: Viewer | null;
-  /** Client address as seen by this server (trusted-proxy handling comes with rate limiting). */
+  /**
+   * Client address: the socket peer, or the X-Forwarded-For hop before the first trusted proxy when
+   * TRUSTED_PROXIES is set. Undefined only without a socket (yoga.fetch in tests).
+   */
   ip: string | undefined;
   userAgent: string | undefined;
   request: Request;
@@ -27,4 +31,6 @@ export interface GatehouseContext {
   /** ACL decisions for this request; roles and rules are loaded once, on the first check. */
   authz: RequestAuthorizer;
   settings: SettingsService;
+  /** Rate limits, lockout and password policy for the auth resolvers. */
+  security: SecurityServices;
 }

@@ -13,7 +13,21 @@ export const ErrorCode = {
   CSRF_REJECTED: "CSRF_REJECTED",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
+  /** Too many requests for a field or for the whole endpoint; `extensions.retryAfter` gives seconds. */
   RATE_LIMITED: "RATE_LIMITED",
+  /**
+   * Too many failed sign-ins for this account from this client; `extensions.retryAfter` gives seconds.
+   * Also answered for unknown identifiers, so it does not reveal which accounts exist.
+   */
+  ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
+  /** The operation exceeds a depth, alias, cost, token, directive or once-per-request limit; `extensions.limit` names it. */
+  OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
+  /** Introspection is turned off (production default; INTROSPECTION=true turns it on). */
+  INTROSPECTION_DISABLED: "INTROSPECTION_DISABLED",
+  /** POST bodies must be application/json (HTTP 415). */
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  /** The request body is larger than MAX_BODY_BYTES (HTTP 413). */
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -32,3 +46,14 @@ export const unauthenticated = (message = "You must be signed in") =>
 export const forbidden = (message = "Forbidden") => new GatehouseError(ErrorCode.FORBIDDEN, message);
 export const notFound = (message = "Not found") => new GatehouseError(ErrorCode.NOT_FOUND, message);
 export const conflict = (message: string) => new GatehouseError(ErrorCode.CONFLICT, message);
+/** `retryAfterSeconds` is whole seconds, at least 1, as in an HTTP Retry-After header. */
+export const rateLimited = (retryAfterSeconds: number) =>
+  new GatehouseError(ErrorCode.RATE_LIMITED, `Too many requests, retry in ${retryAfterSeconds} s`, {
+    retryAfter: retryAfterSeconds,
+  });
+export const accountLocked = (retryAfterSeconds: number) =>
+  new GatehouseError(ErrorCode.ACCOUNT_LOCKED, `Too many failed attempts, retry in ${retryAfterSeconds} s`, {
+    retryAfter: retryAfterSeconds,
+  });
+export const operationLimitExceeded = (limit: string, message: string) =>
+  new GatehouseError(ErrorCode.OPERATION_LIMIT_EXCEEDED, message, { limit });

@@ -6,6 +6,7 @@ import { createLogger } from "@graphql-yoga/logger";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { startDatabase } from "./infra/db/index.ts";
+import { connectRedis } from "./infra/redis/index.ts";
 import { createPasswordHasher } from "./modules/auth/passwords.ts";
 
 function configOrExit(): Config {
@@ -36,7 +37,14 @@ const database = await startDatabase(
 if (database.migrationsApplied.length > 0) logger.info(`Applied migrations: ${database.migrationsApplied.join(", ")}`);
 if (database.createdAdmin) logger.info(`Created the first admin: ${database.createdAdmin}`);
 
-const app = await createApp({ config, database, logger });
+const redis = config.redisUrl
+  ? await connectRedis(config.redisUrl).catch((error: unknown) => {
+      logger.error(`Could not connect to Redis: ${(error as Error).message}`);
+      process.exit(1);
+    })
+  : undefined;
+
+const app = await createApp({ config, database, logger, redis });
 const server = createServer(app.yoga);
 
 server.listen(config.port, config.host, () => {
@@ -54,6 +62,7 @@ async function shutdown(signal: string) {
   server.closeIdleConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await app.close();
+  await redis?.quit();
   await database.close();
   process.exit(0);
 }

@@ -78,6 +78,8 @@ describe("npm start", () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
+  // Two cold starts of a child process (tsx compile and PGlite boot each) took 23-30 s on a busy
+  // two-core machine: the 30 s default timeout made this test flaky.
   it("serves the seeded roles on its embedded database, stops on SIGTERM and keeps its data", { timeout: 90_000 }, async () => {
     const first = await start({ ...baseEnv(), ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "first passphrase" });
     expect(first.output()).toContain("Applied migrations");

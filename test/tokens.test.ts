@@ -111,9 +111,10 @@ describe("cookie mode", () => {
       body: new URLSearchParams({ query: "mutation { refresh { jwt } }" }).toString(),
     });
     const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-    // Yoga itself accepts form posts, which is exactly why cookie mode refuses them.
-    expect(response.status).toBe(403);
-    expect(body.errors?.[0]?.extensions?.code).toBe("CSRF_REJECTED");
+    // Form posts are refused in every mode before parsing (use-json-only: 415); cookie mode's CSRF
+    // guard would refuse them too. Either way the cookie is never used.
+    expect(response.status).toBe(415);
+    expect(body.errors?.[0]?.extensions?.code).toBe("UNSUPPORTED_MEDIA_TYPE");
     expect(body.data ?? null).toBeNull();
     expect(response.headers.getSetCookie()).toEqual([]);
   });

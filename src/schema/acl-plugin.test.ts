@@ -28,6 +28,7 @@ function contextFor(viewer: Viewer | null, stored: Partial<AclRule>[] = []): Gat
     request: new Request("http://localhost/graphql"),
     auth: {} as GatehouseContext["auth"],
     settings: {} as GatehouseContext["settings"],
+    security: {} as GatehouseContext["security"],
     authz: createRequestAuthorizer({ prisma, viewer: () => viewer, resolvers: createRoleResolverRegistry() }),
   };
 }

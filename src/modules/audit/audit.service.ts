@@ -1,0 +1,153 @@
+/**
+ * The audit log: who did what security-relevant thing, from where, and whether it worked. Entries are
+ * written by the services that perform the action and read by admins; they never hold secrets.
+ */
+import { badUserInput } from "../../errors.ts";
+import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+
+/** Every action the log records. Add new ones here, never ad-hoc strings at call sites. */
+export const AuditAction = {
+  LOGIN_SUCCEEDED: "LOGIN_SUCCEEDED",
+  LOGIN_FAILED: "LOGIN_FAILED",
+  ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
+  ACCOUNT_UNLOCKED: "ACCOUNT_UNLOCKED",
+  USER_REGISTERED: "USER_REGISTERED",
+  PASSWORD_CHANGED: "PASSWORD_CHANGED",
+  PASSWORD_RESET_REQUESTED: "PASSWORD_RESET_REQUESTED",
+  PASSWORD_RESET: "PASSWORD_RESET",
+  EMAIL_CONFIRMED: "EMAIL_CONFIRMED",
+  SESSION_REVOKED: "SESSION_REVOKED",
+  USER_BLOCKED: "USER_BLOCKED",
+  USER_UNBLOCKED: "USER_UNBLOCKED",
+  ROLE_CHANGED: "ROLE_CHANGED",
+  ACL_CHANGED: "ACL_CHANGED",
+  SETTINGS_CHANGED: "SETTINGS_CHANGED",
+} as const;
+export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/** One entry to record. Only `action` is required; `success` defaults to true. */
+export interface AuditEntryInput {
+  action: AuditAction;
+  success?: boolean;
+  /** The signed-in user who acted (null for anonymous callers, e.g. a failed login). */
+  actorId?: number | null;
+  /** What was acted on, e.g. "User" and its id. */
+  targetType?: string | null;
+  targetId?: string | number | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  /** Extra facts (reason of a failure, changed fields). Secret-looking keys are dropped. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Key fragments that mark a secret. Matching is by substring on the lower-cased key with separators
+ * removed, so "newPassword", "refresh_token" and "resetCode" are all caught; a false positive only loses
+ * a log detail, a false negative would leak a credential.
+ */
+const SECRET_KEY_FRAGMENTS = ["password", "passwd", "token", "code", "secret", "jwt", "otp", "hash", "authorization", "cookie", "apikey", "privatekey"];
+
+export function isSecretKey(key: string): boolean {
+  const flat = key.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return SECRET_KEY_FRAGMENTS.some((fragment) => flat.includes(fragment));
+}
+
+/** Long values are cut: the log is for people, and a hostile 100 kB user agent must not bloat it. */
+const MAX_TEXT = 512;
+const MAX_DEPTH = 4;
+
+const clip = (value: string) => (value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value);
+
+/** Drops secret-looking keys at any depth and clips strings, returning plain JSON. */
+export function sanitizeMetadata(value: unknown, depth = 0): Prisma.InputJsonValue | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return clip(value);
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value === "boolean") return value;
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (depth >= MAX_DEPTH) return "[nested too deep]";
+  if (Array.isArray(value)) return value.slice(0, 50).map((item) => sanitizeMetadata(item, depth + 1));
+  if (typeof value === "object") {
+    const out: Record<string, Prisma.InputJsonValue | null> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (isSecretKey(key)) continue;
+      out[clip(key)] = sanitizeMetadata(item, depth + 1);
+    }
+    return out;
+  }
+  return null;
+}
+
+export async function recordAudit(prisma: PrismaClient, entry: AuditEntryInput): Promise<AuditLog> {
+  return prisma.auditLog.create({
+    data: {
+      action: entry.action,
+      success: entry.success ?? true,
+      actorId: entry.actorId ?? null,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId === undefined || entry.targetId === null ? null : String(entry.targetId),
+      ip: entry.ip ? clip(entry.ip) : null,
+      userAgent: entry.userAgent ? clip(entry.userAgent) : null,
+      metadata: (sanitizeMetadata(entry.metadata ?? {}) ?? {}) as Prisma.InputJsonValue,
+    },
+  });
+}
+
+/** Filters combine with AND; every one is optional. */
+export interface AuditFilter {
+  actions?: AuditAction[];
+  success?: boolean;
+  actorId?: number;
+  targetType?: string;
+  targetId?: string;
+  ip?: string;
+  /** Inclusive lower bound of createdAt. */
+  from?: Date;
+  /** Exclusive upper bound of createdAt. */
+  to?: Date;
+}
+
+export interface AuditPagination {
+  /** Page size, 1..MAX_AUDIT_PAGE (default 50). */
+  first?: number;
+  /** `nextCursor` of the previous page. */
+  after?: string | null;
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  entries: AuditLog[];
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: string | null;
+  totalCount: number;
+}
+
+export const MAX_AUDIT_PAGE = 100;
+
+/** Keyset pagination on the id (ids grow with time), so pages stay stable while new entries arrive. */
+export async function listAudit(prisma: PrismaClient, filter: AuditFilter = {}, pagination: AuditPagination = {}): Promise<AuditPage> {
+  const first = Math.min(Math.max(Math.trunc(pagination.first ?? 50), 1), MAX_AUDIT_PAGE);
+  const afterId = pagination.after ? Number(pagination.after) : undefined;
+  if (afterId !== undefined && !Number.isSafeInteger(afterId)) throw badUserInput("Invalid cursor", { field: "after" });
+  const where: Prisma.AuditLogWhereInput = {
+    ...(filter.actions?.length ? { action: { in: filter.actions } } : {}),
+    ...(filter.success === undefined ? {} : { success: filter.success }),
+    ...(filter.actorId === undefined ? {} : { actorId: filter.actorId }),
+    ...(filter.targetType === undefined ? {} : { targetType: filter.targetType }),
+    ...(filter.targetId === undefined ? {} : { targetId: filter.targetId }),
+    ...(filter.ip === undefined ? {} : { ip: filter.ip }),
+    ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+  };
+  const [rows, totalCount] = await Promise.all([
+    prisma.auditLog.findMany({
+      where: afterId !== undefined ? { AND: [where, { id: { lt: afterId } }] } : where,
+      orderBy: { id: "desc" },
+      take: first + 1,
+    }),
+    prisma.auditLog.count({ where }),
+  ]);
+  const entries = rows.slice(0, first);
+  const last = entries.at(-1);
+  return { entries, nextCursor: rows.length > first && last ? String(last.id) : null, totalCount };
+}
