@@ -182,9 +182,10 @@ describe("hostile transport inputs", () => {
     for (const response of responses) expect(response.status).toBeLessThan(500);
     await Promise.all(responses.map((r) => r.text()));
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    const ok = await server.post(json({ query: "{ roles { name } }" }));
+    // A query anonymous callers may run: still answered normally after the flood.
+    const ok = await server.post(json({ query: "{ myPermissions { __typename } }" }));
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { data: { roles: unknown[] } }).data.roles).toHaveLength(3);
+    expect(((await ok.json()) as { data: { myPermissions: unknown[] } }).data.myPermissions.length).toBeGreaterThan(0);
   });
 });
 
