@@ -109,7 +109,9 @@ export async function createApp({
   const email = createEmailService({ config, prisma, logger });
   const keys = await loadSigningKeys(config.jwt, config.dataDir);
   const tokens = createTokenService(keys, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const security = createSecurityServices(config, redis);
   const authService = createAuthService({
+    security,
     prisma,
     passwords: createPasswordHasher({ cost: config.bcryptCost }),
     tokens,
@@ -124,7 +126,6 @@ export async function createApp({
   const settings = createSettingsService(prisma, { checkTemplate: email.checkTemplate });
   const cookiesOf = new WeakMap<Request, RefreshCookies>();
   const cookieMaxAge = config.jwt.maxSessionLifespan;
-  const security = createSecurityServices(config, redis);
   const clientIp = createClientIpResolver(config.trustedProxies);
   const { max, windowSeconds } = config.requestRateLimit;
 

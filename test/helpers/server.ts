@@ -76,6 +76,9 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     LOG_LEVEL: "error",
     // Several test servers may share one Redis: each gets its own keys.
     REDIS_KEY_PREFIX: `gatehouse-test-${randomBytes(6).toString("hex")}`,
+    // Every test client shares 127.0.0.1: generous limits unless a test sets its own.
+    RATE_LIMIT_MAX: "1000",
+    LOCKOUT_MAX_FAILURES: "1000",
     ...env,
   });
   const testDatabase = await createTestDatabase();

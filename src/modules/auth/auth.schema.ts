@@ -140,7 +140,7 @@ builder.mutationFields((t) => ({
     description: "Always answers ok: true, whether or not the address belongs to an account.",
     args: { email: t.arg.string({ required: true }) },
     resolve: async (_root, { email }, ctx) => {
-      await ctx.auth.service.forgotPassword(email);
+      await ctx.auth.service.forgotPassword(email, requestMeta(ctx));
       return { ok: true };
     },
   }),
@@ -178,7 +178,7 @@ builder.mutationFields((t) => ({
     description: "Sends the confirmation email again. Always answers ok: true.",
     args: { email: t.arg.string({ required: true }) },
     resolve: async (_root, { email }, ctx) => {
-      await ctx.auth.service.sendEmailConfirmation(email);
+      await ctx.auth.service.sendEmailConfirmation(email, requestMeta(ctx));
       return { ok: true };
     },
   }),
@@ -200,7 +200,7 @@ builder.mutationFields((t) => ({
     description: "Ends the current session, or every session of the user with all: true.",
     args: { all: t.arg.boolean({ required: false, defaultValue: false }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.auth.service.logout(requireViewer(ctx), args.all ?? false);
+      await ctx.auth.service.logout(requireViewer(ctx), args.all ?? false, requestMeta(ctx));
       ctx.auth.cookies.clearRefreshToken();
       return { ok: true };
     },
@@ -212,7 +212,7 @@ builder.mutationFields((t) => ({
     // The ACL's $owner rule for this mutation looks up the session's owner.
     acl: { model: "Session" },
     resolve: async (_root, { id }, ctx) => ({
-      ok: await ctx.auth.service.revokeSession(requireViewer(ctx).userId, String(id)),
+      ok: await ctx.auth.service.revokeSession(requireViewer(ctx).userId, String(id), requestMeta(ctx)),
     }),
   }),
 }));

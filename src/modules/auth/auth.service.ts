@@ -11,7 +11,7 @@ import { getAdvancedSettings } from "../settings/settings.service.ts";
 import type { AuthMail } from "./auth-mail.ts";
 import { CONFIRMATION_PATH } from "./confirmation-link.ts";
 import { AuthMessage } from "./messages.ts";
-import { consumeOneTimeCode, issueOneTimeCode } from "./one-time-codes.ts";
+import { consumeOneTimeCode, findOneTimeCodeHolder, issueOneTimeCode } from "./one-time-codes.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import {
   revokeAllSessions,
@@ -21,6 +21,9 @@ import {
   startSession,
 } from "./sessions.ts";
 import type { TokenService } from "./tokens.ts";
+import { AuditAction, type AuditEntryInput, recordAudit } from "../audit/audit.service.ts";
+import type { SecurityServices } from "../security/index.ts";
+import { normalizePassword } from "./password-policy.ts";
 
 export interface AuthDependencies {
   prisma: PrismaClient;
@@ -29,6 +32,8 @@ export interface AuthDependencies {
   jwt: JwtConfig;
   publicUrl: string;
   mail: AuthMail;
+  /** Per-field rate limits, failed-login lockout and the password policy. */
+  security: Pick<SecurityServices, "rateLimits" | "lockout" | "passwordPolicy">;
 }
 
 /** Who is asking, for session metadata and the audit trail. */
@@ -69,6 +74,21 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export function createAuthService(deps: AuthDependencies) {
   const { prisma, passwords, tokens, jwt, mail } = deps;
+  const { rateLimits, lockout, passwordPolicy } = deps.security;
+
+  function audit(meta: RequestMeta, entry: Omit<AuditEntryInput, "ip" | "userAgent">) {
+    return recordAudit(prisma, { ...entry, ip: meta.ip, userAgent: meta.userAgent });
+  }
+
+  /**
+   * New passwords are hashed in NFKC form (see password-policy.ts). Hashes imported from Strapi were made
+   * from the raw string, so a non-normalised input is tried as typed too.
+   */
+  async function verifyPassword(secret: string, passwordHash: string | null | undefined) {
+    const normalized = normalizePassword(secret);
+    if (await passwords.verify(normalized, passwordHash)) return true;
+    return normalized !== secret && !!passwordHash && passwords.verify(secret, passwordHash);
+  }
 
   function sessionPolicy(meta: RequestMeta): SessionPolicy {
     return meta.browserSession
@@ -117,14 +137,16 @@ export function createAuthService(deps: AuthDependencies) {
   const confirmationUrl = `${deps.publicUrl}${CONFIRMATION_PATH}`;
 
   /** Confirms the address a code was sent to; returns the user id, or null for a bad code. */
-  async function confirmEmailCode(confirmation: string): Promise<number | null> {
+  async function confirmEmailCode(confirmation: string, meta: RequestMeta): Promise<number | null> {
     const parsed = code.safeParse(confirmation);
     if (!parsed.success) return null;
-    return prisma.$transaction(async (tx) => {
-      const owner = await consumeOneTimeCode(tx, { code: parsed.data, purpose: "EMAIL_CONFIRMATION" });
-      if (owner !== null) await tx.user.update({ where: { id: owner }, data: { confirmed: true } });
-      return owner;
+    const owner = await prisma.$transaction(async (tx) => {
+      const userId = await consumeOneTimeCode(tx, { code: parsed.data, purpose: "EMAIL_CONFIRMATION" });
+      if (userId !== null) await tx.user.update({ where: { id: userId }, data: { confirmed: true } });
+      return userId;
     });
+    if (owner !== null) await audit(meta, { action: AuditAction.EMAIL_CONFIRMED, actorId: owner, targetType: "User", targetId: owner });
+    return owner;
   }
 
   return {
@@ -132,13 +154,11 @@ export function createAuthService(deps: AuthDependencies) {
       input: { username: string; email: string; password: string; extra: Record<string, unknown> },
       meta: RequestMeta,
     ): Promise<AuthResult> {
+      await rateLimits.consume("register", { ip: meta.ip, identifier: input.email });
       const settings = await getAdvancedSettings(prisma);
       if (!settings.allowRegister) throw forbidden(AuthMessage.REGISTER_DISABLED);
-      const data = {
-        username: parse(username, input.username),
-        email: parse(email, input.email),
-        password: parse(password, input.password),
-      };
+      const identity = { username: parse(username, input.username), email: parse(email, input.email) };
+      const data = { ...identity, password: passwordPolicy.assertAcceptable(parse(password, input.password), identity) };
       const unknownFields = Object.keys(input.extra).filter((field) => !settings.registerAllowedFields.includes(field));
       if (unknownFields.length > 0) {
         throw badUserInput(`Invalid parameters: ${unknownFields.join(", ")}`, { fields: unknownFields });
@@ -178,6 +198,7 @@ export function createAuthService(deps: AuthDependencies) {
         }
         throw error;
       }
+      await audit(meta, { action: AuditAction.USER_REGISTERED, actorId: user.id, targetType: "User", targetId: user.id });
       if (settings.emailConfirmation) {
         mail.kick();
         return { jwt: null, refreshToken: null, user };
@@ -189,24 +210,56 @@ export function createAuthService(deps: AuthDependencies) {
       if (input.provider !== "local") throw badUserInput(`Provider ${input.provider} is not enabled`);
       const who = parse(identifier, input.identifier);
       const secret = parse(password, input.password);
+      // Counted before any password is evaluated: under a flood exactly `limit` attempts reach bcrypt.
+      await rateLimits.consume("login", { ip: meta.ip, identifier: who.toLowerCase() });
       const user = await prisma.user.findFirst({
         where: { OR: [{ email: who.toLowerCase() }, { username: who }] },
         include: userWithRole,
       });
+      // Unknown identifiers lock the same way as accounts, so a lock reveals nothing either.
+      const attempt = await lockout.begin({ account: user ? String(user.id) : who.toLowerCase(), ip: meta.ip });
       // Unknown users cost one hash comparison too (against a dummy hash), so timing does not tell
       // which accounts exist; the message is the same either way.
-      const valid = await passwords.verify(secret, user?.passwordHash);
-      if (!user || !valid) throw badUserInput(AuthMessage.INVALID_CREDENTIALS);
+      const valid = await verifyPassword(secret, user?.passwordHash);
+      if (!user || !valid) {
+        const outcome = await attempt.failed();
+        await audit(meta, {
+          action: AuditAction.LOGIN_FAILED,
+          success: false,
+          targetType: user ? "User" : null,
+          targetId: user?.id ?? null,
+          metadata: { reason: user ? "wrong-password" : "unknown-identifier" },
+        });
+        if (outcome.locked) {
+          await audit(meta, {
+            action: AuditAction.ACCOUNT_LOCKED,
+            targetType: user ? "User" : null,
+            targetId: user?.id ?? null,
+            metadata: { seconds: outcome.retryAfter },
+          });
+        }
+        throw badUserInput(AuthMessage.INVALID_CREDENTIALS);
+      }
+      await attempt.succeeded();
       const settings = await getAdvancedSettings(prisma);
-      if (settings.emailConfirmation && !user.confirmed) throw forbidden(AuthMessage.NOT_CONFIRMED);
-      if (user.blocked) throw forbidden(AuthMessage.BLOCKED);
+      const refusal = settings.emailConfirmation && !user.confirmed ? AuthMessage.NOT_CONFIRMED : user.blocked ? AuthMessage.BLOCKED : null;
+      if (refusal) {
+        await audit(meta, { action: AuditAction.LOGIN_FAILED, success: false, actorId: user.id, targetType: "User", targetId: user.id, metadata: { reason: refusal === AuthMessage.BLOCKED ? "blocked" : "unconfirmed" } });
+        throw forbidden(refusal);
+      }
+      await audit(meta, { action: AuditAction.LOGIN_SUCCEEDED, actorId: user.id, targetType: "User", targetId: user.id });
       return issueTokens(user, meta);
     },
 
     async refresh(refreshToken: string, meta: RequestMeta): Promise<{ jwt: string; refreshToken: string }> {
+      await rateLimits.consume("refresh", { ip: meta.ip });
       const outcome = await rotateRefreshToken(prisma, { refreshToken: parse(code, refreshToken) });
-      if (!outcome.ok) throw unauthenticated(AuthMessage.INVALID_REFRESH_TOKEN);
-      void meta;
+      if (!outcome.ok) {
+        if (outcome.reason === "reused") {
+          await audit(meta, { action: AuditAction.SESSION_REVOKED, success: false, metadata: { reason: "refresh-token-reuse" } });
+        }
+        throw unauthenticated(AuthMessage.INVALID_REFRESH_TOKEN);
+      }
       const token = await tokens.sign({
         userId: outcome.userId,
         sessionId: outcome.session.sessionId,
@@ -216,7 +269,8 @@ export function createAuthService(deps: AuthDependencies) {
       return { jwt: token, refreshToken: outcome.session.refreshToken };
     },
 
-    async forgotPassword(rawEmail: string): Promise<void> {
+    async forgotPassword(rawEmail: string, meta: RequestMeta): Promise<void> {
+      await rateLimits.consume("forgotPassword", { ip: meta.ip, identifier: rawEmail.trim().toLowerCase() });
       const address = email.safeParse(rawEmail);
       if (!address.success) return; // Same answer as for an unknown address.
       const user = await prisma.user.findUnique({ where: { email: address.data } });
@@ -232,16 +286,22 @@ export function createAuthService(deps: AuthDependencies) {
         await mail.enqueue(tx, "resetPassword", user, { CODE: resetCode, URL: url });
       });
       mail.kick();
+      await audit(meta, { action: AuditAction.PASSWORD_RESET_REQUESTED, targetType: "User", targetId: user.id });
     },
 
     async resetPassword(
       input: { password: string; passwordConfirmation: string; code: string },
       meta: RequestMeta,
     ): Promise<AuthResult> {
+      await rateLimits.consume("resetPassword", { ip: meta.ip });
       const next = parse(password, input.password);
       if (next !== input.passwordConfirmation) throw badUserInput(AuthMessage.PASSWORDS_DO_NOT_MATCH);
       const resetCode = parse(code, input.code);
-      const passwordHash = await passwords.hash(next);
+      // The policy needs the account's names; look the code up first so a refused password does not
+      // spend it. Consuming below is still the atomic, single-use step.
+      const holder = await findOneTimeCodeHolder(prisma, { code: resetCode, purpose: "PASSWORD_RESET" });
+      if (!holder) throw badUserInput(AuthMessage.INCORRECT_CODE);
+      const passwordHash = await passwords.hash(passwordPolicy.assertAcceptable(next, holder));
       const userId = await prisma.$transaction(async (tx) => {
         const owner = await consumeOneTimeCode(tx, { code: resetCode, purpose: "PASSWORD_RESET" });
         if (owner === null) return null;
@@ -251,6 +311,7 @@ export function createAuthService(deps: AuthDependencies) {
         return owner;
       });
       if (userId === null) throw badUserInput(AuthMessage.INCORRECT_CODE);
+      await audit(meta, { action: AuditAction.PASSWORD_RESET, actorId: userId, targetType: "User", targetId: userId });
       return issueTokens(await requireUser(userId), meta);
     },
 
@@ -259,20 +320,23 @@ export function createAuthService(deps: AuthDependencies) {
       input: { currentPassword: string; password: string; passwordConfirmation: string },
       meta: RequestMeta,
     ): Promise<AuthResult> {
+      await rateLimits.consume("changePassword", { ip: meta.ip, identifier: String(userId) });
       const user = await requireUser(userId);
       const next = parse(password, input.password);
-      if (!(await passwords.verify(parse(password, input.currentPassword), user.passwordHash))) {
+      if (!(await verifyPassword(parse(password, input.currentPassword), user.passwordHash))) {
+        await audit(meta, { action: AuditAction.PASSWORD_CHANGED, success: false, actorId: userId, targetType: "User", targetId: userId, metadata: { reason: "wrong-current-password" } });
         throw badUserInput(AuthMessage.WRONG_CURRENT_PASSWORD);
       }
       if (next !== input.passwordConfirmation) throw badUserInput(AuthMessage.PASSWORDS_DO_NOT_MATCH);
       if (input.currentPassword === next) throw badUserInput(AuthMessage.SAME_PASSWORD);
-      const passwordHash = await passwords.hash(next);
+      const passwordHash = await passwords.hash(passwordPolicy.assertAcceptable(next, user));
       await prisma.$transaction(async (tx) => {
         await tx.user.update({ where: { id: userId }, data: { passwordHash } });
         await revokeAllSessions(tx, { userId, reason: "password-change" });
         await mail.enqueue(tx, "passwordChanged", user, {});
       });
       mail.kick();
+      await audit(meta, { action: AuditAction.PASSWORD_CHANGED, actorId: userId, targetType: "User", targetId: userId });
       return issueTokens(user, meta);
     },
 
@@ -280,12 +344,14 @@ export function createAuthService(deps: AuthDependencies) {
 
     /** `emailConfirmation` mutation: confirms, then signs the user in as Strapi does. */
     async confirmEmail(confirmation: string, meta: RequestMeta): Promise<AuthResult> {
-      const userId = await confirmEmailCode(confirmation);
+      await rateLimits.consume("emailConfirmation", { ip: meta.ip });
+      const userId = await confirmEmailCode(confirmation, meta);
       if (userId === null) throw badUserInput(AuthMessage.INVALID_CONFIRMATION);
       return issueTokens(await requireUser(userId), meta);
     },
 
-    async sendEmailConfirmation(rawEmail: string): Promise<void> {
+    async sendEmailConfirmation(rawEmail: string, meta: RequestMeta): Promise<void> {
+      await rateLimits.consume("sendEmailConfirmation", { ip: meta.ip, identifier: rawEmail.trim().toLowerCase() });
       const address = email.safeParse(rawEmail);
       if (!address.success) return;
       const user = await prisma.user.findUnique({ where: { email: address.data } });
@@ -301,17 +367,28 @@ export function createAuthService(deps: AuthDependencies) {
       mail.kick();
     },
 
-    async logout(viewer: { userId: number; sessionId: string | null }, all: boolean): Promise<void> {
+    async logout(viewer: { userId: number; sessionId: string | null }, all: boolean, meta: RequestMeta): Promise<void> {
       if (all) await revokeAllSessions(prisma, { userId: viewer.userId, reason: "logout-all" });
       else if (viewer.sessionId) {
         await revokeSession(prisma, { sessionId: viewer.sessionId, userId: viewer.userId, reason: "logout" });
       }
+      await audit(meta, {
+        action: AuditAction.SESSION_REVOKED,
+        actorId: viewer.userId,
+        targetType: all ? "User" : "Session",
+        targetId: all ? viewer.userId : viewer.sessionId,
+        metadata: { reason: all ? "logout-all" : "logout" },
+      });
     },
 
-    async revokeSession(userId: number, sessionId: string): Promise<boolean> {
+    async revokeSession(userId: number, sessionId: string, meta: RequestMeta): Promise<boolean> {
       const id = z.uuid().safeParse(sessionId);
       if (!id.success) return false;
-      return revokeSession(prisma, { sessionId: id.data, userId, reason: "revoked-by-user" });
+      const revoked = await revokeSession(prisma, { sessionId: id.data, userId, reason: "revoked-by-user" });
+      if (revoked) {
+        await audit(meta, { action: AuditAction.SESSION_REVOKED, actorId: userId, targetType: "Session", targetId: id.data, metadata: { reason: "revoked-by-user" } });
+      }
+      return revoked;
     },
 
     listSessions(userId: number) {

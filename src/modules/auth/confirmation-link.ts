@@ -21,7 +21,8 @@ export function useConfirmationLink(auth: AuthService, settings: SettingsService
   return {
     async onRequest({ request, url, endResponse }) {
       if (request.method !== "GET" || url.pathname !== CONFIRMATION_PATH) return;
-      const userId = await auth.confirmEmailCode(url.searchParams.get("confirmation") ?? "");
+      const meta = { ip: undefined, userAgent: request.headers.get("user-agent") ?? undefined };
+      const userId = await auth.confirmEmailCode(url.searchParams.get("confirmation") ?? "", meta);
       if (userId === null) return endResponse(page("This confirmation link is invalid or has expired.", 400));
       const { emailConfirmationRedirection } = await settings.getAdvanced();
       if (!emailConfirmationRedirection) return endResponse(page("Your email address is confirmed.", 200));

@@ -46,3 +46,15 @@ export async function consumeOneTimeCode(
   const token = await db.oneTimeToken.findUniqueOrThrow({ where: { tokenHash }, select: { userId: true } });
   return token.userId;
 }
+
+/** The account a still-valid code belongs to, without spending it (to check a new password first). */
+export async function findOneTimeCodeHolder(
+  db: Db,
+  input: { code: string; purpose: OneTimeTokenPurpose; now?: Date },
+): Promise<{ username: string; email: string } | null> {
+  const token = await db.oneTimeToken.findFirst({
+    where: { tokenHash: hashToken(input.code), purpose: input.purpose, usedAt: null, expiresAt: { gt: input.now ?? new Date() } },
+    select: { user: { select: { username: true, email: true } } },
+  });
+  return token?.user ?? null;
+}
