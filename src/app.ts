@@ -2,7 +2,8 @@
  * Composition root: builds the schema, services and Yoga from validated config and an open database.
  * It never listens; main.ts and the tests do.
  */
-import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
+import { GraphQLError } from "graphql";
+import { createYoga, maskError, type Plugin, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Redis } from "ioredis";
 import type { Config } from "./config.ts";
@@ -32,6 +33,22 @@ import { useValidationRules } from "./modules/security/use-validation-rules.ts";
 import { noIntrospectionRule, oncePerOperationRule } from "./modules/security/validation-rules.ts";
 import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { schema } from "./schema/index.ts";
+
+/**
+ * Yoga's masking, plus a code for the errors graphql-js raises itself without one (a variable of the
+ * wrong type, a missing required argument): they are the client's mistake, so BAD_USER_INPUT.
+ */
+const maskErrorWithCode: typeof maskError = (error, message, isDev) => {
+  const masked = maskError(error, message, isDev);
+  if (!(masked instanceof GraphQLError) || masked.extensions.code) return masked;
+  return new GraphQLError(masked.message, {
+    nodes: masked.nodes,
+    source: masked.source,
+    positions: masked.positions,
+    path: masked.path,
+    extensions: { ...masked.extensions, code: ErrorCode.BAD_USER_INPUT },
+  });
+};
 
 /** Header that marks a GET or form request as deliberate in cookie mode (see useCsrfGuard). */
 export const CSRF_HEADER = "x-gatehouse-csrf";
@@ -137,7 +154,7 @@ export async function createApp({
     graphiql: config.graphiql,
     logging: logger,
     // Development shows the original message of unexpected errors; never stack traces elsewhere.
-    maskedErrors: { isDev: config.nodeEnv === "development" },
+    maskedErrors: { isDev: config.nodeEnv === "development", maskError: maskErrorWithCode },
     // One operation per request: JSON arrays would multiply every per-request limit below.
     batching: false,
     // No file uploads on an auth server (use-json-only refuses multipart bodies anyway).

@@ -54,7 +54,19 @@ export interface AuthResult {
   user: AuthUser;
 }
 
-const username = z.string().trim().min(3, "username must be at least 3 characters").max(64, "username is too long");
+// NFKC folds compatibility look-alikes (full-width letters, ligatures) into one spelling; control
+// characters and spaces never belong in a name someone has to type to sign in.
+const username = z
+  .string()
+  .trim()
+  .transform((value) => value.normalize("NFKC"))
+  .pipe(
+    z
+      .string()
+      .min(3, "username must be at least 3 characters")
+      .max(64, "username is too long")
+      .regex(/^[^\p{C}\s@]+$/u, "username must not contain spaces, @ or control characters"),
+  );
 const email = z
   .string()
   .trim()
