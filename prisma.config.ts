@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { defineConfig } from "prisma/config";
+import { connectionFromUrl } from "./src/infra/db/connection.ts";
 
 // The schema engine reads catalog columns of types `name` (oid 19), `"char"` (18) and `name[]` (1003),
 // which adapter-pg refuses to decode ("Column type 'name' could not be deserialized"). Their values are
@@ -22,16 +23,8 @@ resultPrototype.addFields = function (this: ResultInternals, fields) {
   addFields.call(this, fields);
 };
 
-/** Discrete fields, not a connectionString: in pg a connectionString overrides `database`. */
 function poolConfig(url: string, database?: string): pg.PoolConfig {
-  const parsed = new URL(url);
-  return {
-    host: decodeURIComponent(parsed.hostname),
-    port: parsed.port ? Number(parsed.port) : 5432,
-    user: decodeURIComponent(parsed.username) || undefined,
-    password: decodeURIComponent(parsed.password) || undefined,
-    database: database ?? (decodeURIComponent(parsed.pathname.slice(1)) || undefined),
-  };
+  return connectionFromUrl(url, { database });
 }
 
 function databaseUrl(): string {

@@ -11,6 +11,9 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.ts";
+import { connectionFromUrl } from "./connection.ts";
+
+export { connectionFromUrl };
 
 export type DatabaseTarget =
   | { kind: "postgres"; url: string }
@@ -45,18 +48,6 @@ function createClient(adapter: PrismaPg, { onQuery }: DatabaseOptions): PrismaCl
   return prisma;
 }
 
-/** Discrete fields rather than a connection string, so callers can swap `database` safely. */
-export function connectionFromUrl(url: string): pg.ClientConfig {
-  const parsed = new URL(url);
-  return {
-    host: decodeURIComponent(parsed.hostname),
-    port: parsed.port ? Number(parsed.port) : 5432,
-    user: decodeURIComponent(parsed.username) || undefined,
-    password: decodeURIComponent(parsed.password) || undefined,
-    database: decodeURIComponent(parsed.pathname.slice(1)) || undefined,
-    ssl: parsed.searchParams.get("sslmode") === "require" ? { rejectUnauthorized: false } : undefined,
-  };
-}
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const connection = connectionFromUrl(url);
