@@ -32,6 +32,8 @@ const IDENTIFIER = "flood@example.com";
 const PASSWORD = "a long flood passphrase";
 /** Upper bound on requests per worker, whatever the duration: the flood always ends. */
 const MAX_REQUESTS_PER_WORKER = 10_000;
+/** What the flood child prints before its first request; its result (JSON) follows. */
+const START_LINE = "flood starting\n";
 
 const LOGIN = `mutation FloodLogin($identifier: String!, $password: String!) {
   login(input: { identifier: $identifier, password: $password }) { jwt }
@@ -91,18 +93,26 @@ interface Measurement {
 
 const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
 
-function runFloodChild(url: string, concurrency: number, seconds: number): Promise<FloodResult> {
+/** Runs the flood in a child process; `onStart` is called when the child has loaded and starts sending. */
+function runFloodChild(url: string, concurrency: number, seconds: number, onStart: () => void): Promise<FloodResult> {
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--flood", url, String(concurrency), String(seconds)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let started = false;
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!started && output.includes(START_LINE)) {
+      started = true;
+      onStart();
+    }
+  });
   // A child that hangs is killed: the whole run stays bounded in time.
   const timer = setTimeout(() => child.kill("SIGKILL"), (seconds + 60) * 1000);
   return new Promise((resolve, reject) => {
     child.on("exit", (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(output) as FloodResult);
+      if (code === 0) resolve(JSON.parse(output.slice(output.indexOf(START_LINE) + START_LINE.length)) as FloodResult);
       else reject(new Error(`flood child exited with ${code}: ${output}`));
     });
   });
@@ -135,8 +145,8 @@ async function measure(name: string, passwords: PasswordHasher, concurrency: num
     if (warm.ok !== 1) throw new Error(`warm-up login failed: ${warm.firstError}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const histogram = monitorEventLoopDelay({ resolution: 5 });
-    histogram.enable();
-    const result = await runFloodChild(url, concurrency, seconds);
+    // Measured from the child's first request: its own start-up (loading tsx) is not the server's doing.
+    const result = await runFloodChild(url, concurrency, seconds, () => histogram.enable());
     histogram.disable();
     return {
       hasher: name,
@@ -158,6 +168,7 @@ async function measure(name: string, passwords: PasswordHasher, concurrency: num
 
 if (process.argv[2] === "--flood") {
   const [url, concurrency, seconds] = process.argv.slice(3);
+  process.stdout.write(START_LINE);
   process.stdout.write(JSON.stringify(await flood(url!, Number(concurrency), Number(seconds))));
 } else {
   const concurrency = Number(process.argv[2] ?? 8);
