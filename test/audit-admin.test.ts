@@ -225,6 +225,16 @@ describe("audit of admin actions", () => {
       ["allowRegister", "emailTemplates.resetPassword.body", "emailTemplates.resetPassword.subject"].sort(),
     );
     expect(JSON.stringify(entries[0])).not.toContain("7f3a");
+
+    // A refused change stores nothing, templates included, and records nothing.
+    const refused = await server.gql(
+      UpdateSettings,
+      { input: { defaultRole: "no-such-role", emailTemplates: [{ name: "resetPassword", subject: "Never stored" }] } },
+      as,
+    );
+    expect(errorCode(refused)).toBe("BAD_USER_INPUT");
+    expect(JSON.stringify(await server.prisma.setting.findMany())).not.toContain("Never stored");
+    expect(await entriesOf("SETTINGS_CHANGED")).toHaveLength(1);
   });
 
   it("records blocking, unblocking and deletion of a user", async () => {
@@ -243,6 +253,23 @@ describe("audit of admin actions", () => {
     expect(result.data?.auditLog.entries.map((entry) => entry.action)).toEqual(["USER_DELETED", "USER_UNBLOCKED", "USER_BLOCKED"]);
     for (const entry of result.data!.auditLog.entries) expect(entry).toMatchObject(byAdmin());
     expect(result.data?.auditLog.entries[0]?.metadata).toEqual({ username: "leaving" });
+  });
+
+  it("records an admin deleting their own account, without the actor that no longer exists", async () => {
+    const leaving = await createUser(server.prisma, { username: "leaving-admin", email: "leaving-admin@example.com", roleType: "admin" });
+    const self = await signIn(server, "leaving-admin@example.com");
+    const headers = { ...self.headers, "user-agent": USER_AGENT };
+    expect((await server.gql(DeleteUser, { id: String(leaving.id) }, { headers })).data?.deleteUser.ok).toBe(true);
+
+    const result = await server.gql(AuditLog, { filter: { actions: ["USER_DELETED"], targetId: String(leaving.id) } }, as);
+    expect(result.data?.auditLog.entries).toHaveLength(1);
+    expect(result.data?.auditLog.entries[0]).toMatchObject({
+      actorId: null,
+      actor: null,
+      ip: "127.0.0.1",
+      userAgent: USER_AGENT,
+      metadata: { username: "leaving-admin", self: true },
+    });
   });
 
   it("filters by action, outcome, actor, IP and time, and pages by cursor", async () => {
@@ -266,7 +293,9 @@ describe("audit of admin actions", () => {
     expect(seen).toEqual(all.data!.auditLog.entries.map((entry) => entry.id));
 
     const byActor = await server.gql(AuditLog, { filter: { actorId: admin.userId, ip: "127.0.0.1" } }, as);
-    expect(byActor.data?.auditLog.totalCount).toBe(total);
+    // Everything so far but the self-deletion, which has no actor.
+    expect(byActor.data?.auditLog.totalCount).toBe(total - 1);
+    expect(byActor.data?.auditLog.entries.every((entry) => entry.actorId === admin.userId)).toBe(true);
     expect((await server.gql(AuditLog, { filter: { actorId: String(memberId) } }, as)).data?.auditLog.totalCount).toBe(0);
     expect((await server.gql(AuditLog, { filter: { ip: "192.0.2.1" } }, as)).data?.auditLog.totalCount).toBe(0);
     expect((await server.gql(AuditLog, { filter: { success: false } }, as)).data?.auditLog.totalCount).toBe(0);

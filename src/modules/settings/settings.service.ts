@@ -124,7 +124,7 @@ async function applyTemplateChanges(
   return next;
 }
 
-/** Keys whose value differs between two flat records, each prefixed (`emailTemplates.reset_password.`). */
+/** Keys whose value differs between two flat records, each prefixed (`emailTemplates.resetPassword.`). */
 function changedKeys(prefix: string, before: object, after: object): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const valueOf = (record: object, key: string) => JSON.stringify((record as Record<string, unknown>)[key] ?? null);
@@ -141,23 +141,27 @@ export function createSettingsService(db: PrismaClient, options: { checkTemplate
     /**
      * An admin's change to advanced settings and email templates, audited as one SETTINGS_CHANGED entry
      * that names the changed keys only: template bodies and subjects are never copied into the log.
-     * Templates are checked first: they are the likelier to be refused, and then nothing at all is stored.
+     * Everything is validated (templates compiled) before anything is stored, so a refused change
+     * stores nothing.
      */
     async update(
       changes: { advanced: AdvancedSettingsChanges; emailTemplates?: EmailTemplateChange[] | null },
       audit: AuditSource,
     ): Promise<AdvancedSettings> {
       const changed: string[] = [];
+      let templates: { before: EmailTemplates; after: EmailTemplates } | undefined;
       if (changes.emailTemplates) {
         const before = await loadEmailTemplates(db);
-        const after = await applyTemplateChanges(before, changes.emailTemplates, options.checkTemplate);
-        await store(SettingKey.EMAIL_TEMPLATES, after);
-        for (const name of Object.keys(after) as EmailTemplateName[]) {
-          changed.push(...changedKeys(`emailTemplates.${name}.`, before[name] ?? {}, after[name]));
-        }
+        templates = { before, after: await applyTemplateChanges(before, changes.emailTemplates, options.checkTemplate) };
       }
       const before = await getAdvancedSettings(db);
       const after = { ...before, ...(await validate(db, changes.advanced)) };
+      if (templates) {
+        await store(SettingKey.EMAIL_TEMPLATES, templates.after);
+        for (const name of Object.keys(templates.after) as EmailTemplateName[]) {
+          changed.push(...changedKeys(`emailTemplates.${name}.`, templates.before[name] ?? {}, templates.after[name]));
+        }
+      }
       await store(SettingKey.ADVANCED, after);
       changed.push(...changedKeys("", before, after));
       if (changed.length > 0) {

@@ -222,8 +222,15 @@ async function isAdminRole(prisma: PrismaClient, roleId: number): Promise<boolea
 export async function deleteUser(prisma: PrismaClient, id: number, audit: AuditSource): Promise<void> {
   await assertAnotherAdminRemains(prisma, id);
   const user = await withPrismaErrors(prisma.user.delete({ where: { id }, select: { username: true } }), userConflict);
-  // The username is kept because the target id no longer names anybody.
-  await recordAuditBy(prisma, audit, { action: AuditAction.USER_DELETED, targetType: "User", targetId: id, metadata: { username: user.username } });
+  // The username is kept because the target id no longer names anybody. An admin deleting their own
+  // account cannot be the actor any more (the foreign key would refuse the entry): `self` says who it was.
+  const self = audit.actorId === id;
+  await recordAuditBy(prisma, self ? { ...audit, actorId: null } : audit, {
+    action: AuditAction.USER_DELETED,
+    targetType: "User",
+    targetId: id,
+    metadata: { username: user.username, ...(self && { self: true }) },
+  });
 }
 
 /**
