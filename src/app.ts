@@ -14,7 +14,7 @@ import { createClientIpResolver, type NodeServerContext } from "./infra/http/cli
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createAuthenticator } from "./modules/auth/authenticate.ts";
 import { useConfirmationLink } from "./modules/auth/confirmation-link.ts";
-import { createPasswordHasher } from "./modules/auth/passwords.ts";
+import { createPasswordHasher, type PasswordHasher } from "./modules/auth/passwords.ts";
 import { createRefreshCookies, isNonSimpleRequest, type RefreshCookies } from "./modules/auth/refresh-cookie.ts";
 import { ErrorCode, GatehouseError } from "./errors.ts";
 import { loadSigningKeys, type SigningKeys } from "./modules/auth/signing-keys.ts";
@@ -61,6 +61,8 @@ export interface AppDependencies {
   roleResolvers?: RoleResolverRegistry;
   /** Connected Redis when REDIS_URL is set (the caller opens and closes it); limits are in memory otherwise. */
   redis?: Redis | undefined;
+  /** Password hasher for sign-in and password changes; defaults to bcrypt at BCRYPT_COST (bench/login-flood.ts swaps it). */
+  passwords?: PasswordHasher;
 }
 
 export interface App {
@@ -121,6 +123,7 @@ export async function createApp({
   logger,
   redis,
   roleResolvers = createRoleResolverRegistry(),
+  passwords = createPasswordHasher({ cost: config.bcryptCost }),
 }: AppDependencies): Promise<App> {
   const { prisma } = database;
   const email = createEmailService({ config, prisma, logger });
@@ -130,7 +133,7 @@ export async function createApp({
   const authService = createAuthService({
     security,
     prisma,
-    passwords: createPasswordHasher({ cost: config.bcryptCost }),
+    passwords,
     tokens,
     jwt: config.jwt,
     publicUrl: config.publicUrl,

@@ -66,11 +66,19 @@ describe("audit log", () => {
     expect((await listAudit(server.prisma, { to: future })).totalCount).toBe(7);
   });
 
-  it("caps the page size and refuses a malformed cursor", async () => {
+  it("refuses a page size out of range, a malformed cursor and a reversed time range", async () => {
     for (let i = 0; i < 3; i++) await recordAudit(server.prisma, { action: AuditAction.SETTINGS_CHANGED });
-    expect((await listAudit(server.prisma, {}, { first: 10_000 })).entries.length).toBeLessThanOrEqual(100);
-    expect((await listAudit(server.prisma, {}, { first: 0 })).entries).toHaveLength(1);
-    await expect(listAudit(server.prisma, {}, { after: "abc" })).rejects.toBeInstanceOf(GatehouseError);
+    expect((await listAudit(server.prisma, {}, { first: 100 })).entries.length).toBeGreaterThanOrEqual(3);
+    expect((await listAudit(server.prisma, {}, { first: 1 })).entries).toHaveLength(1);
+    for (const first of [0, 101, 10_000, 1.5]) {
+      await expect(listAudit(server.prisma, {}, { first })).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
+    }
+    for (const after of ["abc", "-1", "1e3", " 12"]) {
+      await expect(listAudit(server.prisma, {}, { after })).rejects.toBeInstanceOf(GatehouseError);
+    }
+    await expect(listAudit(server.prisma, { from: new Date(2), to: new Date(1) })).rejects.toMatchObject({
+      extensions: { code: "BAD_USER_INPUT" },
+    });
   });
 
   it("keeps entries when the actor is deleted", async () => {

@@ -9,6 +9,7 @@ import "../modules/auth/auth.schema.ts";
 import "../modules/roles/roles.schema.ts";
 import "../modules/users/users.schema.ts";
 import "../modules/settings/settings.schema.ts";
+import "../modules/audit/audit.schema.ts";
 
 /** Apollo Federation v2 subgraph schema (Gatehouse is the subgraph that owns `User`). */
 export const schema = builder.toSubGraphSchema({

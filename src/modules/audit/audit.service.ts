@@ -19,6 +19,7 @@ export const AuditAction = {
   SESSION_REVOKED: "SESSION_REVOKED",
   USER_BLOCKED: "USER_BLOCKED",
   USER_UNBLOCKED: "USER_UNBLOCKED",
+  USER_DELETED: "USER_DELETED",
   ROLE_CHANGED: "ROLE_CHANGED",
   ACL_CHANGED: "ACL_CHANGED",
   SETTINGS_CHANGED: "SETTINGS_CHANGED",
@@ -94,6 +95,27 @@ export async function recordAudit(prisma: PrismaClient, entry: AuditEntryInput):
   });
 }
 
+/**
+ * Who performed an admin action and from where. Resolvers build it with `auditSourceOf(ctx)` and pass it
+ * to the service that performs the action, which records the entry once the change has succeeded.
+ */
+export interface AuditSource {
+  actorId: number | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+/** The caller of a request as an audit source (a plain shape, so services need no GraphQL context). */
+export const auditSourceOf = ({ viewer, ip, userAgent }: { viewer: { userId: number } | null; ip?: string; userAgent?: string }): AuditSource => ({
+  actorId: viewer?.userId ?? null,
+  ip,
+  userAgent,
+});
+
+/** Records an action performed by `source`; the entry carries its actor, IP and user agent. */
+export const recordAuditBy = (prisma: PrismaClient, source: AuditSource, entry: Omit<AuditEntryInput, keyof AuditSource>) =>
+  recordAudit(prisma, { ...entry, ...source });
+
 /** Filters combine with AND; every one is optional. */
 export interface AuditFilter {
   actions?: AuditAction[];
@@ -125,11 +147,18 @@ export interface AuditPage {
 
 export const MAX_AUDIT_PAGE = 100;
 
-/** Keyset pagination on the id (ids grow with time), so pages stay stable while new entries arrive. */
+/**
+ * Keyset pagination on the id (ids grow with time), so pages stay stable while new entries arrive.
+ * A page size outside 1..MAX_AUDIT_PAGE, a cursor that is not an entry id, or `from` after `to` is
+ * refused with BAD_USER_INPUT rather than quietly corrected.
+ */
 export async function listAudit(prisma: PrismaClient, filter: AuditFilter = {}, pagination: AuditPagination = {}): Promise<AuditPage> {
-  const first = Math.min(Math.max(Math.trunc(pagination.first ?? 50), 1), MAX_AUDIT_PAGE);
-  const afterId = pagination.after ? Number(pagination.after) : undefined;
-  if (afterId !== undefined && !Number.isSafeInteger(afterId)) throw badUserInput("Invalid cursor", { field: "after" });
+  const first = pagination.first ?? 50;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_AUDIT_PAGE) {
+    throw badUserInput(`first must be between 1 and ${MAX_AUDIT_PAGE}`, { field: "first" });
+  }
+  const afterId = pagination.after == null ? undefined : parseCursor(pagination.after);
+  if (filter.from && filter.to && filter.from > filter.to) throw badUserInput("from must not be after to", { field: "from" });
   const where: Prisma.AuditLogWhereInput = {
     ...(filter.actions?.length ? { action: { in: filter.actions } } : {}),
     ...(filter.success === undefined ? {} : { success: filter.success }),
@@ -150,4 +179,10 @@ export async function listAudit(prisma: PrismaClient, filter: AuditFilter = {}, 
   const entries = rows.slice(0, first);
   const last = entries.at(-1);
   return { entries, nextCursor: rows.length > first && last ? String(last.id) : null, totalCount };
+}
+
+function parseCursor(cursor: string): number {
+  const id = /^[1-9][0-9]{0,14}$/.test(cursor) ? Number(cursor) : NaN;
+  if (!Number.isSafeInteger(id)) throw badUserInput("Invalid cursor", { field: "after" });
+  return id;
 }

@@ -4,6 +4,7 @@
  */
 import { AclPermission, AclPrincipalType } from "../../generated/prisma/client.ts";
 import { parseIntId } from "../../lib/ids.ts";
+import { auditSourceOf } from "../audit/audit.service.ts";
 import { builder } from "../../schema/builder.ts";
 import { guardedFields } from "../../schema/acl-plugin.ts";
 import { listPermissions } from "./permissions.ts";
@@ -123,62 +124,62 @@ builder.mutationFields((t) => ({
   createRole: t.prismaField({
     type: Role,
     args: { data: t.arg({ type: RoleInput, required: true }) },
-    resolve: (query, _root, { data }, ctx) => roles.createRole(ctx.prisma, data, query),
+    resolve: (query, _root, { data }, ctx) => roles.createRole(ctx.prisma, data, auditSourceOf(ctx), query),
   }),
   updateRole: t.prismaField({
     type: Role,
     args: { id: t.arg.id({ required: true }), data: t.arg({ type: RoleUpdateInput, required: true }) },
-    resolve: (query, _root, args, ctx) => roles.updateRole(ctx.prisma, parseIntId(args.id), args.data, query),
+    resolve: (query, _root, args, ctx) => roles.updateRole(ctx.prisma, parseIntId(args.id), args.data, auditSourceOf(ctx), query),
   }),
   deleteRole: t.field({
     type: OkPayload,
     description: "Deletes a custom role; its users move to the default role.",
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "Role" },
-    resolve: (_root, args, ctx) => ok(roles.deleteRole(ctx.prisma, parseIntId(args.id))),
+    resolve: (_root, args, ctx) => ok(roles.deleteRole(ctx.prisma, parseIntId(args.id), auditSourceOf(ctx))),
   }),
   assignRole: t.field({
     type: OkPayload,
     description: "Gives a user a further role besides their primary one.",
     args: { userId: t.arg.id({ required: true }), roleId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) =>
-      ok(roles.assignRole(ctx.prisma, parseIntId(args.userId, "userId"), parseIntId(args.roleId, "roleId"))),
+      ok(roles.assignRole(ctx.prisma, parseIntId(args.userId, "userId"), parseIntId(args.roleId, "roleId"), auditSourceOf(ctx))),
   }),
   unassignRole: t.field({
     type: OkPayload,
     args: { userId: t.arg.id({ required: true }), roleId: t.arg.id({ required: true }) },
     resolve: (_root, args, ctx) =>
-      ok(roles.unassignRole(ctx.prisma, parseIntId(args.userId, "userId"), parseIntId(args.roleId, "roleId"))),
+      ok(roles.unassignRole(ctx.prisma, parseIntId(args.userId, "userId"), parseIntId(args.roleId, "roleId"), auditSourceOf(ctx))),
   }),
   createAclRule: t.prismaField({
     type: AclRule,
     args: { data: t.arg({ type: AclRuleInput, required: true }) },
-    resolve: (_query, _root, { data }, ctx) => roles.createAclRule(ctx.prisma, ctx.authz.resolvers, data),
+    resolve: (_query, _root, { data }, ctx) => roles.createAclRule(ctx.prisma, ctx.authz.resolvers, data, auditSourceOf(ctx)),
   }),
   deleteAclRule: t.field({
     type: OkPayload,
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "AclRule" },
-    resolve: (_root, args, ctx) => ok(roles.deleteAclRule(ctx.prisma, parseIntId(args.id))),
+    resolve: (_root, args, ctx) => ok(roles.deleteAclRule(ctx.prisma, parseIntId(args.id), auditSourceOf(ctx))),
   }),
   createUsersPermissionsRole: t.field({
     type: OkPayload,
     description: "Strapi's name for createRole.",
     args: { data: t.arg({ type: UsersPermissionsRoleInput, required: true }) },
-    resolve: (_root, { data }, ctx) => ok(roles.createRole(ctx.prisma, { ...data, name: data.name ?? "" })),
+    resolve: (_root, { data }, ctx) => ok(roles.createRole(ctx.prisma, { ...data, name: data.name ?? "" }, auditSourceOf(ctx))),
   }),
   updateUsersPermissionsRole: t.field({
     type: OkPayload,
     description: "Strapi's name for updateRole.",
     args: { id: t.arg.id({ required: true }), data: t.arg({ type: UsersPermissionsRoleInput, required: true }) },
     acl: { model: "Role" },
-    resolve: (_root, args, ctx) => ok(roles.updateRole(ctx.prisma, parseIntId(args.id), args.data)),
+    resolve: (_root, args, ctx) => ok(roles.updateRole(ctx.prisma, parseIntId(args.id), args.data, auditSourceOf(ctx))),
   }),
   deleteUsersPermissionsRole: t.field({
     type: OkPayload,
     description: "Strapi's name for deleteRole.",
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "Role" },
-    resolve: (_root, args, ctx) => ok(roles.deleteRole(ctx.prisma, parseIntId(args.id))),
+    resolve: (_root, args, ctx) => ok(roles.deleteRole(ctx.prisma, parseIntId(args.id), auditSourceOf(ctx))),
   }),
 }));

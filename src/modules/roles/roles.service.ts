@@ -2,8 +2,9 @@
  * Roles and ACL rules: what admins manage. Plain inputs in, records out; no GraphQL here.
  */
 import { badUserInput, notFound } from "../../errors.ts";
-import type { AclPermission, AclPrincipalType, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import type { AclPermission, AclPrincipalType, AclRule, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
+import { AuditAction, type AuditSource, recordAuditBy } from "../audit/audit.service.ts";
 import { getAdvancedSettings } from "../settings/settings.service.ts";
 import { DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
 import { BuiltinRoleType } from "./builtin-roles.ts";
@@ -32,6 +33,17 @@ export interface AclRuleInput {
   permission: AclPermission;
 }
 
+/**
+ * Audits a change to roles or role membership (ROLE_CHANGED): `change` says what happened, the rest of
+ * `details` identifies the role (never more than names and ids).
+ */
+const roleChanged = (
+  prisma: PrismaClient,
+  audit: AuditSource,
+  target: { type: "Role" | "User"; id: number },
+  details: { change: string } & Record<string, unknown>,
+) => recordAuditBy(prisma, audit, { action: AuditAction.ROLE_CHANGED, targetType: target.type, targetId: target.id, metadata: details });
+
 /** Public and Authenticated carry the rules of anonymous and of all signed-in callers; Admin, the admins. */
 const undeletableRoles = new Set<string>(Object.values(BuiltinRoleType));
 
@@ -58,35 +70,36 @@ export async function getRole(prisma: PrismaClient, id: number, query: RoleQuery
   return role;
 }
 
-export function createRole(prisma: PrismaClient, input: RoleInput, query: RoleQuery = {}) {
+export async function createRole(prisma: PrismaClient, input: RoleInput, audit: AuditSource, query: RoleQuery = {}) {
   const name = cleanName(input.name);
   const type = slugify(input.type ?? name);
   if (!type) throw badUserInput("The role type must contain letters or digits", { field: "type" });
-  return withPrismaErrors(
+  const role = await withPrismaErrors(
     prisma.role.create({ ...query, data: { name, type, description: input.description ?? null } }),
     { conflict: "A role with this name or type exists" },
   );
+  await roleChanged(prisma, audit, { type: "Role", id: role.id }, { change: "created", name, type });
+  return role;
 }
 
-export function updateRole(prisma: PrismaClient, id: number, input: RoleUpdate, query: RoleQuery = {}) {
-  return withPrismaErrors(
-    prisma.role.update({
-      ...query,
-      where: { id },
-      data: {
-        ...(input.name != null && { name: cleanName(input.name) }),
-        ...(input.description !== undefined && { description: input.description }),
-      },
-    }),
-    { conflict: "A role with this name exists", notFound: "No such role" },
-  );
+export async function updateRole(prisma: PrismaClient, id: number, input: RoleUpdate, audit: AuditSource, query: RoleQuery = {}) {
+  const data = {
+    ...(input.name != null && { name: cleanName(input.name) }),
+    ...(input.description !== undefined && { description: input.description }),
+  };
+  const role = await withPrismaErrors(prisma.role.update({ ...query, where: { id }, data }), {
+    conflict: "A role with this name exists",
+    notFound: "No such role",
+  });
+  await roleChanged(prisma, audit, { type: "Role", id }, { change: "updated", fields: Object.keys(data) });
+  return role;
 }
 
 /**
  * Deletes a custom role: its users fall back to the default role (settings "advanced".defaultRole),
  * and rules naming it go too, so a later role of the same name does not inherit them.
  */
-export async function deleteRole(prisma: PrismaClient, id: number): Promise<void> {
+export async function deleteRole(prisma: PrismaClient, id: number, audit: AuditSource): Promise<void> {
   const role = await getRole(prisma, id);
   if (undeletableRoles.has(role.type)) throw badUserInput(`The ${role.name} role cannot be deleted`);
   const { defaultRole } = await getAdvancedSettings(prisma);
@@ -102,16 +115,18 @@ export async function deleteRole(prisma: PrismaClient, id: number): Promise<void
     ]),
     { notFound: "No such role" },
   );
+  await roleChanged(prisma, audit, { type: "Role", id }, { change: "deleted", name: role.name, type: role.type });
 }
 
 /** Gives a user a further role (besides their primary one). */
-export async function assignRole(prisma: PrismaClient, userId: number, roleId: number): Promise<void> {
+export async function assignRole(prisma: PrismaClient, userId: number, roleId: number, audit: AuditSource): Promise<void> {
   const user = await prisma.user.findUnique({ where: { id: userId }, select: { primaryRoleId: true } });
   if (!user) throw notFound("No such user");
   if (user.primaryRoleId === roleId) throw badUserInput("This is already the user's primary role");
   await withPrismaErrors(prisma.userRole.create({ data: { userId, roleId } }), {
     conflict: "The user already has this role",
   });
+  await roleChanged(prisma, audit, { type: "User", id: userId }, { change: "assigned", roleId });
 }
 
 /**
@@ -128,12 +143,13 @@ export async function assertAnotherAdminRemains(prisma: PrismaClient, userId: nu
   if (others === 0) throw badUserInput("This would leave no active admin");
 }
 
-export async function unassignRole(prisma: PrismaClient, userId: number, roleId: number): Promise<void> {
+export async function unassignRole(prisma: PrismaClient, userId: number, roleId: number, audit: AuditSource): Promise<void> {
   const role = await prisma.role.findUnique({ where: { id: roleId }, select: { type: true } });
   if (role?.type === BuiltinRoleType.ADMIN) await assertAnotherAdminRemains(prisma, userId);
   await withPrismaErrors(prisma.userRole.delete({ where: { userId_roleId: { userId, roleId } } }), {
     notFound: "The user does not have this role",
   });
+  await roleChanged(prisma, audit, { type: "User", id: userId }, { change: "unassigned", roleId });
 }
 
 export const listAclRules = (prisma: PrismaClient) => prisma.aclRule.findMany({ orderBy: { id: "asc" } });
@@ -142,7 +158,7 @@ export const listAclRules = (prisma: PrismaClient) => prisma.aclRule.findMany({ 
  * Stores a rule after checking that it can ever match: a well-formed coordinate, a known access type,
  * an existing role or user, or a dynamic role that is built in or registered.
  */
-export async function createAclRule(prisma: PrismaClient, resolvers: RoleResolverRegistry, input: AclRuleInput) {
+export async function createAclRule(prisma: PrismaClient, resolvers: RoleResolverRegistry, input: AclRuleInput, audit: AuditSource) {
   const resource = input.resource.trim();
   if (!isValidResource(resource)) {
     throw badUserInput("resource must be a schema coordinate (Type.field), Type.* or *", { field: "resource" });
@@ -157,13 +173,31 @@ export async function createAclRule(prisma: PrismaClient, resolvers: RoleResolve
       field: "principalId",
     });
   }
-  return withPrismaErrors(
+  const rule = await withPrismaErrors(
     prisma.aclRule.create({
       data: { resource, accessType, principalType: input.principalType, principalId, permission: input.permission },
     }),
     { conflict: "A rule for this resource, access type and principal exists" },
   );
+  await aclChanged(prisma, audit, "created", rule);
+  return rule;
 }
+
+/** Audits a stored rule's creation or deletion (ACL_CHANGED) with the whole rule, which holds no secret. */
+const aclChanged = (prisma: PrismaClient, audit: AuditSource, change: "created" | "deleted", rule: AclRule) =>
+  recordAuditBy(prisma, audit, {
+    action: AuditAction.ACL_CHANGED,
+    targetType: "AclRule",
+    targetId: rule.id,
+    metadata: {
+      change,
+      resource: rule.resource,
+      accessType: rule.accessType,
+      principalType: rule.principalType,
+      principalId: rule.principalId,
+      permission: rule.permission,
+    },
+  });
 
 async function principalExists(
   prisma: PrismaClient,
@@ -179,6 +213,7 @@ async function principalExists(
   return (await prisma.role.count({ where: { OR: [{ type: id }, { name: id }] } })) > 0;
 }
 
-export async function deleteAclRule(prisma: PrismaClient, id: number): Promise<void> {
-  await withPrismaErrors(prisma.aclRule.delete({ where: { id } }), { notFound: "No such rule" });
+export async function deleteAclRule(prisma: PrismaClient, id: number, audit: AuditSource): Promise<void> {
+  const rule = await withPrismaErrors(prisma.aclRule.delete({ where: { id } }), { notFound: "No such rule" });
+  await aclChanged(prisma, audit, "deleted", rule);
 }

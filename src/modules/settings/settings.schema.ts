@@ -3,6 +3,7 @@
  * other field: no default rule grants these to anyone but the Admin role.
  */
 import { builder } from "../../schema/builder.ts";
+import { auditSourceOf } from "../audit/audit.service.ts";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplate, type EmailTemplateName } from "../email/templates/index.ts";
 import type { AdvancedSettings } from "./settings.defaults.ts";
 
@@ -88,10 +89,7 @@ builder.mutationField("updateSettings", (t) =>
   t.field({
     type: Settings,
     args: { input: t.arg({ type: SettingsInput, required: true }) },
-    resolve: async (_root, { input: { emailTemplates, ...advanced } }, ctx) => {
-      // Templates first: they are the likelier to be refused, and then nothing at all is stored.
-      if (emailTemplates) await ctx.settings.updateEmailTemplates(emailTemplates);
-      return ctx.settings.updateAdvanced(advanced);
-    },
+    resolve: (_root, { input: { emailTemplates, ...advanced } }, ctx) =>
+      ctx.settings.update({ advanced, emailTemplates }, auditSourceOf(ctx)),
   }),
 );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { badUserInput } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { AuditAction, type AuditSource, recordAuditBy } from "../audit/audit.service.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { loadEmailTemplates } from "../email/email-settings.ts";
 import { EmailTemplateError } from "../email/render-email.ts";
@@ -123,27 +124,50 @@ async function applyTemplateChanges(
   return next;
 }
 
+/** Keys whose value differs between two flat records, each prefixed (`emailTemplates.resetPassword.`). */
+function changedKeys(prefix: string, before: object, after: object): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const valueOf = (record: object, key: string) => JSON.stringify((record as Record<string, unknown>)[key] ?? null);
+  return [...keys].filter((key) => valueOf(before, key) !== valueOf(after, key)).map((key) => `${prefix}${key}`);
+}
+
 export function createSettingsService(db: PrismaClient, options: { checkTemplate: TemplateChecker }) {
+  const store = (key: (typeof SettingKey)[keyof typeof SettingKey], value: object) =>
+    db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+
   return {
     getAdvanced: () => getAdvancedSettings(db),
     getEmailTemplates: () => loadEmailTemplates(db),
-    async updateEmailTemplates(changes: EmailTemplateChange[]): Promise<EmailTemplates> {
-      const next = await applyTemplateChanges(await loadEmailTemplates(db), changes, options.checkTemplate);
-      await db.setting.upsert({
-        where: { key: SettingKey.EMAIL_TEMPLATES },
-        create: { key: SettingKey.EMAIL_TEMPLATES, value: next as object },
-        update: { value: next as object },
-      });
-      return next;
-    },
-    async updateAdvanced(changes: AdvancedSettingsChanges): Promise<AdvancedSettings> {
-      const next = { ...(await getAdvancedSettings(db)), ...(await validate(db, changes)) };
-      await db.setting.upsert({
-        where: { key: SettingKey.ADVANCED },
-        create: { key: SettingKey.ADVANCED, value: next as object },
-        update: { value: next as object },
-      });
-      return next;
+    /**
+     * An admin's change to advanced settings and email templates, audited as one SETTINGS_CHANGED entry
+     * that names the changed keys only: template bodies and subjects are never copied into the log.
+     * Everything is validated (templates compiled) before anything is stored, so a refused change
+     * stores nothing.
+     */
+    async update(
+      changes: { advanced: AdvancedSettingsChanges; emailTemplates?: EmailTemplateChange[] | null },
+      audit: AuditSource,
+    ): Promise<AdvancedSettings> {
+      const changed: string[] = [];
+      let templates: { before: EmailTemplates; after: EmailTemplates } | undefined;
+      if (changes.emailTemplates) {
+        const before = await loadEmailTemplates(db);
+        templates = { before, after: await applyTemplateChanges(before, changes.emailTemplates, options.checkTemplate) };
+      }
+      const before = await getAdvancedSettings(db);
+      const after = { ...before, ...(await validate(db, changes.advanced)) };
+      if (templates) {
+        await store(SettingKey.EMAIL_TEMPLATES, templates.after);
+        for (const name of Object.keys(templates.after) as EmailTemplateName[]) {
+          changed.push(...changedKeys(`emailTemplates.${name}.`, templates.before[name] ?? {}, templates.after[name]));
+        }
+      }
+      await store(SettingKey.ADVANCED, after);
+      changed.push(...changedKeys("", before, after));
+      if (changed.length > 0) {
+        await recordAuditBy(db, audit, { action: AuditAction.SETTINGS_CHANGED, targetType: "Settings", metadata: { changed } });
+      }
+      return after;
     },
   };
 }

@@ -5,6 +5,7 @@
 import { unauthenticated } from "../../errors.ts";
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
+import { auditSourceOf } from "../audit/audit.service.ts";
 import { OkPayload, Role } from "../roles/roles.schema.ts";
 import * as users from "./users.service.ts";
 
@@ -119,6 +120,7 @@ builder.mutationFields((t) => ({
         ctx.prisma,
         parseIntId(id),
         { ...data, primaryRoleId: data.primaryRoleId == null ? null : parseIntId(data.primaryRoleId, "primaryRoleId") },
+        auditSourceOf(ctx),
         query,
       ),
   }),
@@ -127,7 +129,17 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "User" },
     resolve: async (_root, args, ctx) => {
-      await users.deleteUser(ctx.prisma, parseIntId(args.id));
+      await users.deleteUser(ctx.prisma, parseIntId(args.id), auditSourceOf(ctx));
+      return { ok: true };
+    },
+  }),
+  unlockUser: t.field({
+    type: OkPayload,
+    description: "Lifts the failed sign-in lockout of a user, from every IP. Admin only unless a rule allows it.",
+    args: { id: t.arg.id({ required: true }) },
+    acl: { model: "User" },
+    resolve: async (_root, args, ctx) => {
+      await users.unlockUser(ctx.prisma, ctx.security.lockout, parseIntId(args.id), auditSourceOf(ctx));
       return { ok: true };
     },
   }),

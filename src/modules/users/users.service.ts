@@ -4,6 +4,8 @@
 import { badUserInput, notFound } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
+import { AuditAction, type AuditSource, recordAuditBy } from "../audit/audit.service.ts";
+import type { Lockout } from "../auth/lockout.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { assertAnotherAdminRemains } from "../roles/roles.service.ts";
 import { getAdvancedSettings } from "../settings/settings.service.ts";
@@ -138,9 +140,10 @@ const userConflict = { conflict: "Username or email already taken", notFound: "N
 
 /**
  * Admin update. Blocking also revokes the user's sessions in the same transaction, so a blocked user's
- * refresh tokens stop working at once.
+ * refresh tokens stop working at once. Blocking, unblocking and a new primary role are audited when they
+ * change something.
  */
-export async function updateUser(prisma: PrismaClient, id: number, input: UserUpdate, query: UserQuery = {}) {
+export async function updateUser(prisma: PrismaClient, id: number, input: UserUpdate, audit: AuditSource, query: UserQuery = {}) {
   const data: Prisma.UserUncheckedUpdateInput = {
     ...(input.username != null && { username: cleanUsername(input.username) }),
     ...(input.email != null && { email: cleanEmail(input.email) }),
@@ -149,6 +152,7 @@ export async function updateUser(prisma: PrismaClient, id: number, input: UserUp
     ...(input.primaryRoleId != null && { primaryRoleId: input.primaryRoleId }),
     ...(input.profile != null && { profile: input.profile as Prisma.InputJsonObject }),
   };
+  const before = await getUser(prisma, id, { select: { blocked: true, primaryRoleId: true } });
   if (input.primaryRoleId != null && (await prisma.role.count({ where: { id: input.primaryRoleId } })) === 0) {
     throw badUserInput("No such role", { field: "primaryRoleId" });
   }
@@ -170,6 +174,21 @@ export async function updateUser(prisma: PrismaClient, id: number, input: UserUp
     ]),
     userConflict,
   );
+  if (input.blocked != null && input.blocked !== before.blocked) {
+    await recordAuditBy(prisma, audit, {
+      action: input.blocked ? AuditAction.USER_BLOCKED : AuditAction.USER_UNBLOCKED,
+      targetType: "User",
+      targetId: id,
+    });
+  }
+  if (input.primaryRoleId != null && input.primaryRoleId !== before.primaryRoleId) {
+    await recordAuditBy(prisma, audit, {
+      action: AuditAction.ROLE_CHANGED,
+      targetType: "User",
+      targetId: id,
+      metadata: { change: "primaryRole", fromRoleId: before.primaryRoleId, toRoleId: input.primaryRoleId },
+    });
+  }
   return user;
 }
 
@@ -200,7 +219,26 @@ async function isAdminRole(prisma: PrismaClient, roleId: number): Promise<boolea
   return role?.type === BuiltinRoleType.ADMIN;
 }
 
-export async function deleteUser(prisma: PrismaClient, id: number): Promise<void> {
+export async function deleteUser(prisma: PrismaClient, id: number, audit: AuditSource): Promise<void> {
   await assertAnotherAdminRemains(prisma, id);
-  await withPrismaErrors(prisma.user.delete({ where: { id } }), userConflict);
+  const user = await withPrismaErrors(prisma.user.delete({ where: { id }, select: { username: true } }), userConflict);
+  // The username is kept because the target id no longer names anybody. An admin deleting their own
+  // account cannot be the actor any more (the foreign key would refuse the entry): `self` says who it was.
+  const self = audit.actorId === id;
+  await recordAuditBy(prisma, self ? { ...audit, actorId: null } : audit, {
+    action: AuditAction.USER_DELETED,
+    targetType: "User",
+    targetId: id,
+    metadata: { username: user.username, ...(self && { self: true }) },
+  });
+}
+
+/**
+ * Lifts every sign-in lock of a user, from every IP. The lockout is keyed by the user's id when the
+ * identifier matched a user; locks on identifiers that match nobody are not touched.
+ */
+export async function unlockUser(prisma: PrismaClient, lockout: Pick<Lockout, "unlock">, id: number, audit: AuditSource): Promise<void> {
+  await getUser(prisma, id, { select: { id: true } });
+  await lockout.unlock(String(id));
+  await recordAuditBy(prisma, audit, { action: AuditAction.ACCOUNT_UNLOCKED, targetType: "User", targetId: id });
 }
