@@ -36,18 +36,15 @@ import { schema } from "./schema/index.ts";
 
 /**
  * Yoga's masking, plus a code for the errors graphql-js raises itself without one (a variable of the
- * wrong type, a missing required argument): they are the client's mistake, so BAD_USER_INPUT.
+ * wrong type, a missing required argument): they are the client's mistake, so BAD_USER_INPUT. The code is
+ * added in place: Yoga logs any error its mask replaced as an unexpected server error.
  */
 const maskErrorWithCode: typeof maskError = (error, message, isDev) => {
   const masked = maskError(error, message, isDev);
-  if (!(masked instanceof GraphQLError) || masked.extensions.code) return masked;
-  return new GraphQLError(masked.message, {
-    nodes: masked.nodes,
-    source: masked.source,
-    positions: masked.positions,
-    path: masked.path,
-    extensions: { ...masked.extensions, code: ErrorCode.BAD_USER_INPUT },
-  });
+  if (masked instanceof GraphQLError && !masked.extensions.code) {
+    (masked.extensions as Record<string, unknown>).code = ErrorCode.BAD_USER_INPUT;
+  }
+  return masked;
 };
 
 /** Header that marks a GET or form request as deliberate in cookie mode (see useCsrfGuard). */
