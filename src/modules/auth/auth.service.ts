@@ -92,6 +92,16 @@ export function createAuthService(deps: AuthDependencies) {
     return recordAudit(prisma, { ...entry, ip: meta.ip, userAgent: meta.userAgent });
   }
 
+  /** A user acting on their own account: actor and target are the same user. */
+  function auditOwnAccount(
+    meta: RequestMeta,
+    action: AuditAction,
+    userId: number,
+    extra: Pick<AuditEntryInput, "success" | "metadata"> = {},
+  ) {
+    return audit(meta, { action, actorId: userId, targetType: "User", targetId: userId, ...extra });
+  }
+
   /**
    * New passwords are hashed in NFKC form (see password-policy.ts). Hashes imported from Strapi were made
    * from the raw string, so a non-normalised input is tried as typed too.
@@ -157,7 +167,7 @@ export function createAuthService(deps: AuthDependencies) {
       if (userId !== null) await tx.user.update({ where: { id: userId }, data: { confirmed: true } });
       return userId;
     });
-    if (owner !== null) await audit(meta, { action: AuditAction.EMAIL_CONFIRMED, actorId: owner, targetType: "User", targetId: owner });
+    if (owner !== null) await auditOwnAccount(meta, AuditAction.EMAIL_CONFIRMED, owner);
     return owner;
   }
 
@@ -210,7 +220,7 @@ export function createAuthService(deps: AuthDependencies) {
         }
         throw error;
       }
-      await audit(meta, { action: AuditAction.USER_REGISTERED, actorId: user.id, targetType: "User", targetId: user.id });
+      await auditOwnAccount(meta, AuditAction.USER_REGISTERED, user.id);
       if (settings.emailConfirmation) {
         mail.kick();
         return { jwt: null, refreshToken: null, user };
@@ -254,12 +264,19 @@ export function createAuthService(deps: AuthDependencies) {
       }
       await attempt.succeeded();
       const settings = await getAdvancedSettings(prisma);
-      const refusal = settings.emailConfirmation && !user.confirmed ? AuthMessage.NOT_CONFIRMED : user.blocked ? AuthMessage.BLOCKED : null;
+      // Checked only after the password, as Strapi does, so these answers reveal nothing to a guesser.
+      const refusal =
+        settings.emailConfirmation && !user.confirmed
+          ? { reason: "unconfirmed", message: AuthMessage.NOT_CONFIRMED }
+          : user.blocked
+            ? { reason: "blocked", message: AuthMessage.BLOCKED }
+            : null;
       if (refusal) {
-        await audit(meta, { action: AuditAction.LOGIN_FAILED, success: false, actorId: user.id, targetType: "User", targetId: user.id, metadata: { reason: refusal === AuthMessage.BLOCKED ? "blocked" : "unconfirmed" } });
-        throw forbidden(refusal);
+        const metadata = { reason: refusal.reason };
+        await auditOwnAccount(meta, AuditAction.LOGIN_FAILED, user.id, { success: false, metadata });
+        throw forbidden(refusal.message);
       }
-      await audit(meta, { action: AuditAction.LOGIN_SUCCEEDED, actorId: user.id, targetType: "User", targetId: user.id });
+      await auditOwnAccount(meta, AuditAction.LOGIN_SUCCEEDED, user.id);
       return issueTokens(user, meta);
     },
 
@@ -323,7 +340,7 @@ export function createAuthService(deps: AuthDependencies) {
         return owner;
       });
       if (userId === null) throw badUserInput(AuthMessage.INCORRECT_CODE);
-      await audit(meta, { action: AuditAction.PASSWORD_RESET, actorId: userId, targetType: "User", targetId: userId });
+      await auditOwnAccount(meta, AuditAction.PASSWORD_RESET, userId);
       return issueTokens(await requireUser(userId), meta);
     },
 
@@ -336,7 +353,8 @@ export function createAuthService(deps: AuthDependencies) {
       const user = await requireUser(userId);
       const next = parse(password, input.password);
       if (!(await verifyPassword(parse(password, input.currentPassword), user.passwordHash))) {
-        await audit(meta, { action: AuditAction.PASSWORD_CHANGED, success: false, actorId: userId, targetType: "User", targetId: userId, metadata: { reason: "wrong-current-password" } });
+        const metadata = { reason: "wrong-current-password" };
+        await auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId, { success: false, metadata });
         throw badUserInput(AuthMessage.WRONG_CURRENT_PASSWORD);
       }
       if (next !== input.passwordConfirmation) throw badUserInput(AuthMessage.PASSWORDS_DO_NOT_MATCH);
@@ -348,7 +366,7 @@ export function createAuthService(deps: AuthDependencies) {
         await mail.enqueue(tx, "passwordChanged", user, {});
       });
       mail.kick();
-      await audit(meta, { action: AuditAction.PASSWORD_CHANGED, actorId: userId, targetType: "User", targetId: userId });
+      await auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId);
       return issueTokens(user, meta);
     },
 
