@@ -104,4 +104,17 @@ describe("npm start", () => {
     for (const name of ["PORT", "LOG_LEVEL", "PUBLIC_URL"]) expect(stderr).toContain(`${name}:`);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
+
+  it("runs as production when NODE_ENV is unset: refuses to start without production settings and says what to set", async () => {
+    const { NODE_ENV: _unset, ...env } = baseEnv();
+    const child = run(env);
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("PUBLIC_URL: required in production");
+    expect(stderr).toContain("JWT_SIGNING_KEYS: required in production");
+    expect(stderr).toContain("npm run dev");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
 });

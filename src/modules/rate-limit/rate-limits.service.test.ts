@@ -5,7 +5,7 @@ import { limiterBackends, settle, useLimiterBackend } from "./limiter-backends.t
 import { createRateLimits } from "./rate-limits.service.ts";
 
 const limitsOf = (max: number): RateLimitsConfig =>
-  loadConfig({ RATE_LIMIT_MAX: String(max), RATE_LIMIT_WINDOW_SECONDS: "60" }).rateLimits;
+  loadConfig({ NODE_ENV: "test", RATE_LIMIT_MAX: String(max), RATE_LIMIT_WINDOW_SECONDS: "60" }).rateLimits;
 
 const outcome = async (promise: Promise<void>) => (await settle(promise)) ?? "allowed";
 
