@@ -6,10 +6,13 @@ import { z } from "zod";
 import type { JwtConfig } from "../../config.ts";
 import { badUserInput, forbidden, unauthenticated } from "../../errors.ts";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import { AuditAction, type AuditEntryInput, type AuditService } from "../audit/audit.service.ts";
+import type { EmailService } from "../email/email.service.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import { getAdvancedSettings } from "../settings/settings.service.ts";
-import type { AuthMail } from "./auth-mail.ts";
-import { CONFIRMATION_PATH } from "./confirmation-link.ts";
+import { normalizePassword } from "../security/password-policy.ts";
+import type { SecurityService } from "../security/security.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import { createAuthenticator } from "./authenticate.ts";
 import { AuthMessage } from "./messages.ts";
 import { consumeOneTimeCode, findOneTimeCodeHolder, issueOneTimeCode } from "./one-time-codes.ts";
 import type { PasswordHasher } from "./passwords.ts";
@@ -21,9 +24,9 @@ import {
   startSession,
 } from "./sessions.ts";
 import type { TokenService } from "./tokens.ts";
-import { AuditAction, type AuditEntryInput, recordAudit } from "../audit/audit.service.ts";
-import type { SecurityServices } from "../security/index.ts";
-import { normalizePassword } from "./password-policy.ts";
+
+/** Path of the link in confirmation emails (served by the HTTP router). */
+export const CONFIRMATION_PATH = "/auth/email-confirmation";
 
 export interface AuthDependencies {
   prisma: PrismaClient;
@@ -31,9 +34,12 @@ export interface AuthDependencies {
   tokens: TokenService;
   jwt: JwtConfig;
   publicUrl: string;
-  mail: AuthMail;
+  /** Queues an email inside the caller's transaction (the one that stores its code); kick after commit. */
+  email: Pick<EmailService, "enqueueTemplate" | "kick">;
   /** Per-field rate limits, failed-login lockout and the password policy. */
-  security: Pick<SecurityServices, "rateLimits" | "lockout" | "passwordPolicy">;
+  security: Pick<SecurityService, "rateLimits" | "lockout" | "passwordPolicy">;
+  settings: Pick<SettingsService, "getAdvanced">;
+  audit: AuditService;
 }
 
 /** Who is asking, for session metadata and the audit trail. */
@@ -85,11 +91,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 export function createAuthService(deps: AuthDependencies) {
-  const { prisma, passwords, tokens, jwt, mail } = deps;
+  const { prisma, passwords, tokens, jwt, email: mail, settings: settingsService } = deps;
   const { rateLimits, lockout, passwordPolicy } = deps.security;
 
   function audit(meta: RequestMeta, entry: Omit<AuditEntryInput, "ip" | "userAgent">) {
-    return recordAudit(prisma, { ...entry, ip: meta.ip, userAgent: meta.userAgent });
+    return deps.audit.record({ ...entry, ip: meta.ip, userAgent: meta.userAgent });
   }
 
   /** A user acting on their own account: actor and target are the same user. */
@@ -177,7 +183,7 @@ export function createAuthService(deps: AuthDependencies) {
       meta: RequestMeta,
     ): Promise<AuthResult> {
       await rateLimits.consume("register", { ip: meta.ip, identifier: input.email });
-      const settings = await getAdvancedSettings(prisma);
+      const settings = await settingsService.getAdvanced();
       if (!settings.allowRegister) throw forbidden(AuthMessage.REGISTER_DISABLED);
       const identity = { username: parse(username, input.username), email: parse(email, input.email) };
       const data = { ...identity, password: passwordPolicy.assertAcceptable(parse(password, input.password), identity) };
@@ -210,7 +216,7 @@ export function createAuthService(deps: AuthDependencies) {
               purpose: "EMAIL_CONFIRMATION",
               lifespanSeconds: jwt.emailConfirmationTokenLifespan,
             });
-            await mail.enqueue(tx, "emailConfirmation", created, { CODE: confirmation, URL: confirmationUrl });
+            await mail.enqueueTemplate(tx, "emailConfirmation", created, { CODE: confirmation, URL: confirmationUrl });
           }
           return created;
         });
@@ -263,7 +269,7 @@ export function createAuthService(deps: AuthDependencies) {
         throw badUserInput(AuthMessage.INVALID_CREDENTIALS);
       }
       await attempt.succeeded();
-      const settings = await getAdvancedSettings(prisma);
+      const settings = await settingsService.getAdvanced();
       // Checked only after the password, as Strapi does, so these answers reveal nothing to a guesser.
       const refusal =
         settings.emailConfirmation && !user.confirmed
@@ -304,7 +310,7 @@ export function createAuthService(deps: AuthDependencies) {
       if (!address.success) return; // Same answer as for an unknown address.
       const user = await prisma.user.findUnique({ where: { email: address.data } });
       if (!user || user.blocked) return;
-      const settings = await getAdvancedSettings(prisma);
+      const settings = await settingsService.getAdvanced();
       await prisma.$transaction(async (tx) => {
         const resetCode = await issueOneTimeCode(tx, {
           userId: user.id,
@@ -312,7 +318,7 @@ export function createAuthService(deps: AuthDependencies) {
           lifespanSeconds: jwt.resetPasswordTokenLifespan,
         });
         const url = settings.resetPasswordUrl ?? `${deps.publicUrl}/reset-password`;
-        await mail.enqueue(tx, "resetPassword", user, { CODE: resetCode, URL: url });
+        await mail.enqueueTemplate(tx, "resetPassword", user, { CODE: resetCode, URL: url });
       });
       mail.kick();
       await audit(meta, { action: AuditAction.PASSWORD_RESET_REQUESTED, targetType: "User", targetId: user.id });
@@ -363,7 +369,7 @@ export function createAuthService(deps: AuthDependencies) {
       await prisma.$transaction(async (tx) => {
         await tx.user.update({ where: { id: userId }, data: { passwordHash } });
         await revokeAllSessions(tx, { userId, reason: "password-change" });
-        await mail.enqueue(tx, "passwordChanged", user, {});
+        await mail.enqueueTemplate(tx, "passwordChanged", user, {});
       });
       mail.kick();
       await auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId);
@@ -392,7 +398,7 @@ export function createAuthService(deps: AuthDependencies) {
           purpose: "EMAIL_CONFIRMATION",
           lifespanSeconds: jwt.emailConfirmationTokenLifespan,
         });
-        await mail.enqueue(tx, "emailConfirmation", user, { CODE: confirmation, URL: confirmationUrl });
+        await mail.enqueueTemplate(tx, "emailConfirmation", user, { CODE: confirmation, URL: confirmationUrl });
       });
       mail.kick();
     },
@@ -429,6 +435,9 @@ export function createAuthService(deps: AuthDependencies) {
     },
 
     getUser: (userId: number) => prisma.user.findUnique({ where: { id: userId }, include: userWithRole }),
+
+    /** The request's viewer from its Authorization header (null when absent; UNAUTHENTICATED when invalid). */
+    authenticate: createAuthenticator({ prisma, tokens }),
   };
 }
 
