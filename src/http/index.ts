@@ -3,10 +3,9 @@
  * passes, cheapest first (headers, request rate, content type, body size), then the guards on the
  * operation itself (NUL bytes, shape limits, validation rules).
  */
-import { useReadinessCheck, type YogaServerOptions } from "graphql-yoga";
+import { type Plugin, useReadinessCheck } from "graphql-yoga";
 import { RATE_LIMITED_FIELDS, type Config } from "../config.ts";
 import type { Services } from "../services.ts";
-import type { GatehouseContext } from "../context.ts";
 import type { ClientIpResolver, NodeServerContext } from "./client-ip.ts";
 import { useBodyLimit } from "./use-body-limit.ts";
 import { useConfirmationLink } from "./use-confirmation-link.ts";
@@ -31,9 +30,10 @@ export interface HttpLayerDependencies {
   isReady: () => Promise<boolean>;
 }
 
-type Plugins = NonNullable<YogaServerOptions<NodeServerContext, GatehouseContext>["plugins"]>;
+/** Plugins that need no GraphQL context, some of them reading the Node request beside the fetch one. */
+type HttpPlugin = Plugin | Plugin<Record<string, never>, NodeServerContext>;
 
-export function httpPlugins({ config, services, clientIp, cookies, isReady }: HttpLayerDependencies): Plugins {
+export function httpPlugins({ config, services, clientIp, cookies, isReady }: HttpLayerDependencies): HttpPlugin[] {
   const { max, windowSeconds } = config.requestRateLimit;
   return [
     useReadinessCheck({ endpoint: "/ready", check: isReady }),

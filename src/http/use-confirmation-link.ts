@@ -4,7 +4,8 @@
  * without a front-end page.
  */
 import type { Plugin } from "graphql-yoga";
-import { type AuthService, CONFIRMATION_PATH } from "../modules/auth/auth.service.ts";
+import type { AuthService } from "../modules/auth/auth.service.ts";
+import { CONFIRMATION_PATH } from "../modules/auth/email-confirmation.flow.ts";
 import type { SettingsService } from "../modules/settings/settings.service.ts";
 
 function page(title: string, status: number) {
