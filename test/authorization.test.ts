@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AclPermission, AclPrincipalType } from "../src/generated/prisma/client.ts";
-import { createRoleResolverRegistry, teammateResolver } from "../src/modules/roles/role-resolvers.ts";
+import { createDynamicRoles, teammateRole } from "../src/modules/access/dynamic-roles.ts";
 import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
@@ -107,7 +107,7 @@ describe("authorization", () => {
     });
 
   beforeAll(async () => {
-    server = await startTestServer({}, { roleResolvers: createRoleResolverRegistry({ $teammate: teammateResolver }) });
+    server = await startTestServer({}, { dynamicRoles: createDynamicRoles({ $teammate: teammateRole }) });
     const red = await server.prisma.role.create({ data: { name: "Red team", type: "red" } });
     const users = {
       admin: await createUser(server.prisma, { username: "root", email: "root@example.com", roleType: "admin" }),

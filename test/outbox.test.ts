@@ -5,7 +5,7 @@
  */
 import { createLogger } from "@graphql-yoga/logger";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Database, startDatabase } from "../src/infra/db/index.ts";
+import { type Database, startDatabase } from "../src/database.ts";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 import type { Mailer, MailMessage } from "../src/modules/email/mailer.ts";
 import { createOutboxWorker, enqueueEmail, type OutboxWorkerOptions } from "../src/modules/email/outbox.ts";

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startDatabase } from "../src/infra/db/index.ts";
+import { startDatabase } from "../src/database.ts";
 import { openDatabase } from "../src/infra/db/database.ts";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import {
   type AccessTarget,
-  createRoleResolverRegistry,
+  createDynamicRoles,
   holdsDynamicRole,
-  type RoleResolverInput,
-} from "./role-resolvers.ts";
+  type DynamicRoleInput,
+} from "./dynamic-roles.ts";
 
 const sessionOwners: Record<string, number> = { "0b7c4a52-9f5e-4c59-8f0a-0d6b0e2f1a11": 7 };
 const prisma = {
@@ -15,7 +15,7 @@ const prisma = {
   },
 } as unknown as PrismaClient;
 
-const input = (target: AccessTarget, signedIn = true): RoleResolverInput => ({
+const input = (target: AccessTarget, signedIn = true): DynamicRoleInput => ({
   viewer: signedIn ? { userId: 7, sessionId: null } : null,
   roles: [],
   target,
@@ -24,7 +24,7 @@ const input = (target: AccessTarget, signedIn = true): RoleResolverInput => ({
   cache: new Map(),
 });
 
-const registry = createRoleResolverRegistry();
+const registry = createDynamicRoles();
 
 describe("$owner", () => {
   it.each<[string, AccessTarget, boolean]>([
@@ -64,7 +64,7 @@ describe("built-in and registered dynamic roles", () => {
   });
 
   it("asks a registered resolver, and holds no unknown role", async () => {
-    const custom = createRoleResolverRegistry({
+    const custom = createDynamicRoles({
       $seven: ({ viewer }) => viewer?.userId === 7,
       $even: ({ viewer }) => (viewer?.userId ?? 1) % 2 === 0,
     });
@@ -74,7 +74,7 @@ describe("built-in and registered dynamic roles", () => {
   });
 
   it("refuses names that could be confused with static or built-in roles", () => {
-    expect(() => createRoleResolverRegistry({ teamMember: () => true })).toThrow(/must start with/);
-    expect(() => createRoleResolverRegistry({ $owner: () => true })).toThrow(/built in/);
+    expect(() => createDynamicRoles({ teamMember: () => true })).toThrow(/must start with/);
+    expect(() => createDynamicRoles({ $owner: () => true })).toThrow(/built in/);
   });
 });

@@ -4,10 +4,9 @@
  * without a front-end page.
  */
 import type { Plugin } from "graphql-yoga";
-import type { AuthService } from "./auth.service.ts";
-import type { SettingsService } from "../settings/settings.service.ts";
-
-export const CONFIRMATION_PATH = "/auth/email-confirmation";
+import type { AuthService } from "../modules/auth/auth.service.ts";
+import { CONFIRMATION_PATH } from "../modules/auth/email-confirmation.flow.ts";
+import type { SettingsService } from "../modules/settings/settings.service.ts";
 
 function page(title: string, status: number) {
   const html = `<!doctype html><meta charset="utf-8"><title>${title}</title><p>${title}</p>`;
@@ -17,7 +16,7 @@ function page(title: string, status: number) {
   });
 }
 
-export function useConfirmationLink(auth: AuthService, settings: SettingsService): Plugin {
+export function useConfirmationLink(auth: Pick<AuthService, "confirmEmailCode">, settings: Pick<SettingsService, "getAdvanced">): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (request.method !== "GET" || url.pathname !== CONFIRMATION_PATH) return;

@@ -5,10 +5,10 @@
 import type { Plugin } from "graphql-yoga";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { RateLimiterRes } from "rate-limiter-flexible";
-import type { ClientIpResolver, NodeServerContext } from "../../infra/http/client-ip.ts";
-import { ErrorCode } from "../../errors.ts";
-import { httpErrorResponse } from "../../infra/http/error-response.ts";
-import { retryAfterSeconds } from "./limiter-store.ts";
+import type { ClientIpResolver, NodeServerContext } from "./client-ip.ts";
+import { ErrorCode } from "../errors.ts";
+import { httpErrorResponse } from "./error-response.ts";
+import { retryAfterSeconds } from "../modules/rate-limit/limiter-store.ts";
 
 export interface RequestRateLimitOptions {
   /** Counter per client IP (points = requests allowed per window). */

@@ -4,7 +4,7 @@
  * libraries may stop reading at one: rejecting them at the door gives a clear BAD_USER_INPUT instead.
  */
 import type { Plugin } from "graphql-yoga";
-import { badUserInput } from "../../errors.ts";
+import { badUserInput } from "../errors.ts";
 
 function containsNul(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return value.includes("\u0000");

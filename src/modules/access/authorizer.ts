@@ -3,7 +3,7 @@
  * on the first check), then answers every check of the request from memory. Built afresh for every
  * request, so an admin's change applies from the next request on.
  */
-import type { Viewer } from "../../context.ts";
+import type { Viewer } from "../auth/authenticate.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import {
   type AccessDecision,
@@ -13,15 +13,9 @@ import {
   isRuleAccessType,
   resolveAccess,
 } from "./acl.ts";
-import { BuiltinRoleType } from "./builtin-roles.ts";
+import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { defaultRules } from "./default-rules.ts";
-import {
-  type AccessTarget,
-  type HeldRole,
-  type RoleResolverInput,
-  type RoleResolverRegistry,
-  holdsDynamicRole,
-} from "./role-resolvers.ts";
+import { type AccessTarget, type DynamicRoleInput, type DynamicRoles, type HeldRole, holdsDynamicRole } from "./dynamic-roles.ts";
 
 export interface RequestAuthorizer {
   check(request: AccessRequest, target?: AccessTarget, args?: Record<string, unknown>): Promise<AccessDecision>;
@@ -29,15 +23,13 @@ export interface RequestAuthorizer {
   roles(): Promise<readonly HeldRole[]>;
   /** Default rules followed by the stored ones. */
   rules(): Promise<readonly AclRule[]>;
-  /** The custom dynamic roles this app knows. */
-  resolvers: RoleResolverRegistry;
 }
 
 export interface AuthorizerDependencies {
   prisma: PrismaClient;
   /** Read on first use: the viewer is set by the authentication module while the context is built. */
   viewer: () => Viewer | null;
-  resolvers: RoleResolverRegistry;
+  dynamicRoles: DynamicRoles;
 }
 
 /** Stored rules with an access type the engine does not know are ignored rather than widened. */
@@ -75,7 +67,7 @@ export function loadHeldRoles(prisma: PrismaClient, viewer: Viewer | null): Prom
   return prisma.role.findMany({ where, select: { id: true, name: true, type: true }, orderBy: { id: "asc" } });
 }
 
-export function createRequestAuthorizer({ prisma, viewer, resolvers }: AuthorizerDependencies): RequestAuthorizer {
+export function createRequestAuthorizer({ prisma, viewer, dynamicRoles }: AuthorizerDependencies): RequestAuthorizer {
   let loaded: Promise<{ roles: HeldRole[]; rules: AclRule[] }> | undefined;
   const load = () => {
     loaded ??= Promise.all([loadHeldRoles(prisma, viewer()), loadStoredRules(prisma)]).then(([roles, stored]) => ({
@@ -90,10 +82,10 @@ export function createRequestAuthorizer({ prisma, viewer, resolvers }: Authorize
 
   async function decide(request: AccessRequest, target: AccessTarget, args: Record<string, unknown>) {
     const { roles, rules } = await load();
-    const input: RoleResolverInput = { viewer: viewer(), roles, target, args, prisma, cache };
+    const input: DynamicRoleInput = { viewer: viewer(), roles, target, args, prisma, cache };
     const holds = (principal: Principal): boolean | Promise<boolean> => {
       if (principal.type === "USER") return input.viewer !== null && principal.id === String(input.viewer.userId);
-      if (principal.id.startsWith("$")) return holdsDynamicRole(principal.id, input, resolvers);
+      if (principal.id.startsWith("$")) return holdsDynamicRole(principal.id, input, dynamicRoles);
       return roles.some((role) => role.type === principal.id || role.name === principal.id);
     };
     return resolveAccess(rules, request, holds);
@@ -112,6 +104,5 @@ export function createRequestAuthorizer({ prisma, viewer, resolvers }: Authorize
     },
     roles: async () => (await load()).roles,
     rules: async () => (await load()).rules,
-    resolvers,
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { AclRule } from "./acl.ts";
 import { DynamicRole } from "./acl.ts";
-import { BuiltinRoleType } from "./builtin-roles.ts";
+import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 
 const allow = (resource: string, principalId: string, accessType: AclRule["accessType"] = "*"): AclRule => ({
   resource,

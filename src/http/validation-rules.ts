@@ -1,6 +1,6 @@
 /** Validation rules of our own, run with graphql-js's before any resolver. */
 import type { ASTVisitor, SelectionSetNode, ValidationContext, ValidationRule } from "graphql";
-import { GatehouseError, ErrorCode, operationLimitExceeded } from "../../errors.ts";
+import { GatehouseError, ErrorCode, operationLimitExceeded } from "../errors.ts";
 
 /** Counts root fields by their field name, so aliases of one mutation add up; fragments are followed. */
 function countRootFields(context: ValidationContext, selectionSet: SelectionSetNode, counts: Map<string, number>, seen: Set<string>) {

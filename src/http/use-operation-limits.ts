@@ -7,8 +7,8 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { GraphQLError, ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import type { OperationLimitsConfig } from "../../config.ts";
-import { operationLimitExceeded } from "../../errors.ts";
+import type { OperationLimitsConfig } from "../config.ts";
+import { operationLimitExceeded } from "../errors.ts";
 
 type LimitName = "maxDepth" | "maxAliases" | "maxCost" | "maxTokens" | "maxDirectives";
 

@@ -14,9 +14,9 @@ import SchemaBuilder, {
   type TypeParam,
 } from "@pothos/core";
 import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
-import type { AccessType } from "../modules/roles/acl.ts";
-import type { RequestAuthorizer } from "../modules/roles/authorizer.ts";
-import type { AccessTarget } from "../modules/roles/role-resolvers.ts";
+import type { AccessType } from "./acl.ts";
+import type { RequestAuthorizer } from "./authorizer.ts";
+import type { AccessTarget } from "./dynamic-roles.ts";
 
 /** Per-field ACL options. */
 export interface AclFieldOptions {

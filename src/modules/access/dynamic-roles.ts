@@ -1,12 +1,13 @@
 /**
  * Dynamic roles: decided per request and per target rather than stored. `$everyone`, `$authenticated`,
  * `$unauthenticated` and `$owner` are built in; more can be registered by name, as LoopBack's
- * `Role.registerResolver` does, and passed to createApp.
+ * `Role.registerResolver` does, and passed to createServices. (LoopBack calls these "role resolvers";
+ * here they are dynamic roles, so they are not confused with GraphQL resolvers.)
  */
-import type { Viewer } from "../../context.ts";
+import type { Viewer } from "../auth/authenticate.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { DynamicRole } from "./acl.ts";
-import { BuiltinRoleType } from "./builtin-roles.ts";
+import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 
 /** A static role the caller holds (primary, further, or the implicit Public/Authenticated one). */
 export interface HeldRole {
@@ -24,7 +25,7 @@ export type AccessTarget =
   | { kind: "list"; model?: string }
   | { kind: "record"; model?: string; id?: string | number; record?: Record<string, unknown> };
 
-export interface RoleResolverInput {
+export interface DynamicRoleInput {
   viewer: Viewer | null;
   /** The caller's static roles, loaded once per request. */
   roles: readonly HeldRole[];
@@ -33,29 +34,29 @@ export interface RoleResolverInput {
   args: Record<string, unknown>;
   prisma: PrismaClient;
   /**
-   * Lives as long as the request: a resolver that needs the database should load once per request
+   * Lives as long as the request: a dynamic role that needs the database should load once per request
    * here, not once per checked row (`User.email` is checked for every user in a list).
    */
   cache: Map<string, unknown>;
 }
 
-export type RoleResolver = (input: RoleResolverInput) => boolean | Promise<boolean>;
+export type DynamicRoleCheck = (input: DynamicRoleInput) => boolean | Promise<boolean>;
 
 /** Custom dynamic roles by name; names start with `$` so they never collide with static roles. */
-export type RoleResolverRegistry = ReadonlyMap<string, RoleResolver>;
+export type DynamicRoles = ReadonlyMap<string, DynamicRoleCheck>;
 
 const builtinDynamicRoles = new Set<string>(Object.values(DynamicRole));
 
-export function createRoleResolverRegistry(resolvers: Record<string, RoleResolver> = {}): RoleResolverRegistry {
-  for (const name of Object.keys(resolvers)) {
+export function createDynamicRoles(checks: Record<string, DynamicRoleCheck> = {}): DynamicRoles {
+  for (const name of Object.keys(checks)) {
     if (!name.startsWith("$")) throw new Error(`Dynamic role "${name}" must start with "$"`);
     if (builtinDynamicRoles.has(name)) throw new Error(`Dynamic role "${name}" is built in`);
   }
-  return new Map(Object.entries(resolvers));
+  return new Map(Object.entries(checks));
 }
 
 /** The id of the user a target belongs to, or null when it has none or it is not one record. */
-async function ownerOf(input: RoleResolverInput): Promise<number | null> {
+async function ownerOf(input: DynamicRoleInput): Promise<number | null> {
   const { target } = input;
   if (target.kind !== "record") return null;
   if (target.model === "User") return toInt(target.record?.id ?? target.id);
@@ -68,7 +69,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Models whose rows belong to a user through `userId`; `$owner` loads the owner of an `id` argument.
- * An id that cannot name a row owns nothing (the resolver reports the bad input if it runs at all).
+ * An id that cannot name a row owns nothing (the field's resolver reports the bad input if it runs at all).
  */
 const ownedModels: Record<string, (prisma: PrismaClient, id: string) => Promise<{ userId: number } | null>> = {
   Session: async (prisma, id) =>
@@ -88,8 +89,8 @@ const toInt = (value: unknown): number | null => {
 /** Whether the caller holds a dynamic role (built in or registered); unknown names are never held. */
 export async function holdsDynamicRole(
   name: string,
-  input: RoleResolverInput,
-  registry: RoleResolverRegistry,
+  input: DynamicRoleInput,
+  registry: DynamicRoles,
 ): Promise<boolean> {
   switch (name) {
     case DynamicRole.EVERYONE:
@@ -101,8 +102,8 @@ export async function holdsDynamicRole(
     case DynamicRole.OWNER:
       return input.viewer !== null && (await ownerOf(input)) === input.viewer.userId;
     default: {
-      const resolver = registry.get(name);
-      return resolver ? Boolean(await resolver(input)) : false;
+      const check = registry.get(name);
+      return check ? Boolean(await check(input)) : false;
     }
   }
 }
@@ -111,7 +112,7 @@ export async function holdsDynamicRole(
  * Example custom role, `$teammate`: the target user shares a custom (non built-in) role with the
  * caller, custom roles playing the part of teams. One query per request, whatever the number of rows.
  */
-export const teammateResolver: RoleResolver = async ({ viewer, roles, target, prisma, cache }) => {
+export const teammateRole: DynamicRoleCheck = async ({ viewer, roles, target, prisma, cache }) => {
   if (!viewer || target.kind !== "record" || target.model !== "User") return false;
   const targetId = toInt(target.record?.id ?? target.id);
   if (targetId === null) return false;

@@ -4,8 +4,8 @@
  * chunked body is read up to the limit and then handed on, so an endless stream cannot exhaust memory.
  */
 import type { Plugin } from "graphql-yoga";
-import { ErrorCode } from "../../errors.ts";
-import { httpErrorResponse } from "../../infra/http/error-response.ts";
+import { ErrorCode } from "../errors.ts";
+import { httpErrorResponse } from "./error-response.ts";
 
 export interface BodyLimitOptions {
   /** Largest accepted body in bytes. */

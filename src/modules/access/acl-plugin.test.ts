@@ -1,13 +1,13 @@
 import { execute, isObjectType, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import type { GatehouseContext, Viewer } from "../context.ts";
-import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { AclRule } from "../modules/roles/acl.ts";
-import { createRequestAuthorizer } from "../modules/roles/authorizer.ts";
-import { createRoleResolverRegistry } from "../modules/roles/role-resolvers.ts";
+import type { GatehouseContext, Viewer } from "../../context.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { createSchemaBuilder } from "../../schema/builder.ts";
+import { schema } from "../../schema/index.ts";
+import type { AclRule } from "./acl.ts";
 import { guardedFields } from "./acl-plugin.ts";
-import { createSchemaBuilder } from "./builder.ts";
-import { schema } from "./index.ts";
+import { createRequestAuthorizer } from "./authorizer.ts";
+import { createDynamicRoles } from "./dynamic-roles.ts";
 
 /** Just what the authorizer reads: the caller's roles and the stored rules. */
 function fakePrisma(viewer: Viewer | null, stored: Partial<AclRule>[]): PrismaClient {
@@ -21,15 +21,13 @@ function fakePrisma(viewer: Viewer | null, stored: Partial<AclRule>[]): PrismaCl
 function contextFor(viewer: Viewer | null, stored: Partial<AclRule>[] = []): GatehouseContext {
   const prisma = fakePrisma(viewer, stored);
   return {
-    prisma,
+    services: {} as GatehouseContext["services"],
     viewer,
     ip: undefined,
     userAgent: undefined,
     request: new Request("http://localhost/graphql"),
-    auth: {} as GatehouseContext["auth"],
-    settings: {} as GatehouseContext["settings"],
-    security: {} as GatehouseContext["security"],
-    authz: createRequestAuthorizer({ prisma, viewer: () => viewer, resolvers: createRoleResolverRegistry() }),
+    cookies: {} as GatehouseContext["cookies"],
+    authz: createRequestAuthorizer({ prisma, viewer: () => viewer, dynamicRoles: createDynamicRoles() }),
   };
 }
 

@@ -3,7 +3,7 @@
  * clients already parse, `{ errors: [{ message, extensions: { code } }] }`, with a real HTTP status.
  */
 import type { FetchAPI } from "graphql-yoga";
-import type { ErrorCode } from "../../errors.ts";
+import type { ErrorCode } from "../errors.ts";
 
 export interface HttpErrorOptions {
   status: number;

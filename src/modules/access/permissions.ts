@@ -3,7 +3,7 @@
  * is decided as the request would be: ALL when allowed on any record, OWN when allowed only on the
  * caller's own records (through `$owner`).
  */
-import type { Viewer } from "../../context.ts";
+import type { Viewer } from "../auth/authenticate.ts";
 import type { AccessType } from "./acl.ts";
 import type { RequestAuthorizer } from "./authorizer.ts";
 

@@ -4,8 +4,8 @@
  * file uploads. Anything else gets HTTP 415.
  */
 import type { Plugin } from "graphql-yoga";
-import { ErrorCode } from "../../errors.ts";
-import { httpErrorResponse } from "../../infra/http/error-response.ts";
+import { ErrorCode } from "../errors.ts";
+import { httpErrorResponse } from "./error-response.ts";
 
 const JSON_TYPE = /^application\/(graphql-response\+)?json\s*(;|$)/i;
 
