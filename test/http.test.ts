@@ -29,7 +29,7 @@ describe("server", () => {
     expect(response.status).toBe(200);
   });
 
-  it("answers GraphQL, refusing the role list to anonymous callers (admins see it: test/authorization.test.ts)", async () => {
+  it("answers GraphQL, refusing the role list to anonymous callers (admins see it: test/access.test.ts)", async () => {
     const result = await server.gql(RolesQuery);
     expect(result.status).toBe(200);
     expect(result.data).toBeNull();
