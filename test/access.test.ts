@@ -9,15 +9,7 @@ import { createRoleResolverRegistry, teammateResolver } from "../src/modules/rol
 import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
-
-const Roles = graphql(`
-  query AuthzRoles {
-    roles {
-      name
-      type
-    }
-  }
-`);
+import { Roles } from "./operations/roles.ts";
 
 const UserById = graphql(`
   query AuthzUser($id: ID!) {

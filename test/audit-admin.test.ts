@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
+import { AssignRole, CreateRole, DeleteRole, UnassignRole, UpdateRole } from "./operations/roles.ts";
 
 const AuditLog = graphql(`
   query AuditAdminLog($filter: AuditLogFilter, $first: Int, $after: String) {
@@ -28,46 +29,6 @@ const AuditLog = graphql(`
         metadata
         createdAt
       }
-    }
-  }
-`);
-
-const CreateRole = graphql(`
-  mutation AuditAdminCreateRole($data: RoleInput!) {
-    createRole(data: $data) {
-      id
-    }
-  }
-`);
-
-const UpdateRole = graphql(`
-  mutation AuditAdminUpdateRole($id: ID!, $data: RoleUpdateInput!) {
-    updateRole(id: $id, data: $data) {
-      id
-    }
-  }
-`);
-
-const DeleteRole = graphql(`
-  mutation AuditAdminDeleteRole($id: ID!) {
-    deleteRole(id: $id) {
-      ok
-    }
-  }
-`);
-
-const AssignRole = graphql(`
-  mutation AuditAdminAssignRole($userId: ID!, $roleId: ID!) {
-    assignRole(userId: $userId, roleId: $roleId) {
-      ok
-    }
-  }
-`);
-
-const UnassignRole = graphql(`
-  mutation AuditAdminUnassignRole($userId: ID!, $roleId: ID!) {
-    unassignRole(userId: $userId, roleId: $roleId) {
-      ok
     }
   }
 `);

@@ -6,78 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
-
-const CreateRole = graphql(`
-  mutation AdminCreateRole($data: RoleInput!) {
-    createRole(data: $data) {
-      id
-      name
-      type
-    }
-  }
-`);
-
-const UpdateRole = graphql(`
-  mutation AdminUpdateRole($id: ID!, $data: RoleUpdateInput!) {
-    updateRole(id: $id, data: $data) {
-      id
-      name
-      description
-      type
-    }
-  }
-`);
-
-const DeleteRole = graphql(`
-  mutation AdminDeleteRole($id: ID!) {
-    deleteRole(id: $id) {
-      ok
-    }
-  }
-`);
-
-const RoleById = graphql(`
-  query AdminRole($id: ID!) {
-    role(id: $id) {
-      name
-    }
-  }
-`);
-
-const StrapiRoles = graphql(`
-  mutation StrapiRoles($data: UsersPermissionsRoleInput!, $update: UsersPermissionsRoleInput!, $id: ID!) {
-    createUsersPermissionsRole(data: $data) {
-      ok
-    }
-    updateUsersPermissionsRole(id: $id, data: $update) {
-      ok
-    }
-  }
-`);
-
-const StrapiDeleteRole = graphql(`
-  mutation StrapiDeleteRole($id: ID!) {
-    deleteUsersPermissionsRole(id: $id) {
-      ok
-    }
-  }
-`);
-
-const AssignRole = graphql(`
-  mutation AdminAssignRole($userId: ID!, $roleId: ID!) {
-    assignRole(userId: $userId, roleId: $roleId) {
-      ok
-    }
-  }
-`);
-
-const UnassignRole = graphql(`
-  mutation AdminUnassignRole($userId: ID!, $roleId: ID!) {
-    unassignRole(userId: $userId, roleId: $roleId) {
-      ok
-    }
-  }
-`);
+import {
+  AssignRole,
+  CreateRole,
+  DeleteRole,
+  Role,
+  StrapiCreateAndUpdateRoles,
+  StrapiDeleteRole,
+  UnassignRole,
+  UpdateRole,
+} from "./operations/roles.ts";
 
 const UpdateUser = graphql(`
   mutation AdminUpdateUser($id: ID!, $data: UserUpdateInput!) {
@@ -172,7 +110,7 @@ describe("admin surface", () => {
     });
 
     expect((await server.gql(DeleteRole, { id: roleId }, as)).data?.deleteRole.ok).toBe(true);
-    expect(errorCode(await server.gql(RoleById, { id: roleId }, as))).toBe("NOT_FOUND");
+    expect(errorCode(await server.gql(Role, { id: roleId }, as))).toBe("NOT_FOUND");
     const erin = await server.gql(UserRoles, { id: userIds.erin! }, as);
     expect(erin.data?.user.role.type).toBe("authenticated");
     expect(await server.prisma.aclRule.count({ where: { principalId: "editors" } })).toBe(0);
@@ -190,7 +128,7 @@ describe("admin surface", () => {
   it("answers Strapi's role mutations with { ok }", async () => {
     const authenticated = await server.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
     const result = await server.gql(
-      StrapiRoles,
+      StrapiCreateAndUpdateRoles,
       { data: { name: "Reviewers" }, id: String(authenticated.id), update: { description: "Every signed-in user" } },
       as,
     );
