@@ -9,6 +9,7 @@ import { createRoleResolverRegistry, teammateResolver } from "../src/modules/rol
 import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
+import { CreateAclRule, DeleteAclRule, MyPermissions } from "./operations/access.ts";
 import { Roles } from "./operations/roles.ts";
 
 const UserById = graphql(`
@@ -41,37 +42,6 @@ const Users = graphql(`
           type
         }
       }
-    }
-  }
-`);
-
-const CreateAclRule = graphql(`
-  mutation AuthzCreateAclRule($data: AclRuleInput!) {
-    createAclRule(data: $data) {
-      id
-      resource
-      accessType
-      principalType
-      principalId
-      permission
-    }
-  }
-`);
-
-const DeleteAclRule = graphql(`
-  mutation AuthzDeleteAclRule($id: ID!) {
-    deleteAclRule(id: $id) {
-      ok
-    }
-  }
-`);
-
-const MyPermissions = graphql(`
-  query AuthzMyPermissions {
-    myPermissions {
-      resource
-      accessType
-      scope
     }
   }
 `);
