@@ -6,56 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
+import { CreateAclRule, DeleteAclRule } from "./operations/access.ts";
+import { AuditLog } from "./operations/audit.ts";
 import { AssignRole, CreateRole, DeleteRole, UnassignRole, UpdateRole } from "./operations/roles.ts";
-
-const AuditLog = graphql(`
-  query AuditAdminLog($filter: AuditLogFilter, $first: Int, $after: String) {
-    auditLog(filter: $filter, first: $first, after: $after) {
-      totalCount
-      hasNextPage
-      nextCursor
-      entries {
-        id
-        action
-        success
-        actorId
-        actor {
-          username
-        }
-        targetType
-        targetId
-        ip
-        userAgent
-        metadata
-        createdAt
-      }
-    }
-  }
-`);
-
-const CreateAclRule = graphql(`
-  mutation AuditAdminCreateAclRule($data: AclRuleInput!) {
-    createAclRule(data: $data) {
-      id
-    }
-  }
-`);
-
-const DeleteAclRule = graphql(`
-  mutation AuditAdminDeleteAclRule($id: ID!) {
-    deleteAclRule(id: $id) {
-      ok
-    }
-  }
-`);
-
-const UpdateSettings = graphql(`
-  mutation AuditAdminUpdateSettings($input: SettingsInput!) {
-    updateSettings(input: $input) {
-      allowRegister
-    }
-  }
-`);
+import { UpdateSettings } from "./operations/settings.ts";
 
 const UpdateUser = graphql(`
   mutation AuditAdminUpdateUser($id: ID!, $data: UserUpdateInput!) {
