@@ -10,30 +10,7 @@ import { CreateAclRule, DeleteAclRule } from "./operations/access.ts";
 import { AuditLog } from "./operations/audit.ts";
 import { AssignRole, CreateRole, DeleteRole, UnassignRole, UpdateRole } from "./operations/roles.ts";
 import { UpdateSettings } from "./operations/settings.ts";
-
-const UpdateUser = graphql(`
-  mutation AuditAdminUpdateUser($id: ID!, $data: UserUpdateInput!) {
-    updateUser(id: $id, data: $data) {
-      id
-    }
-  }
-`);
-
-const DeleteUser = graphql(`
-  mutation AuditAdminDeleteUser($id: ID!) {
-    deleteUser(id: $id) {
-      ok
-    }
-  }
-`);
-
-const UnlockUser = graphql(`
-  mutation AuditAdminUnlockUser($id: ID!) {
-    unlockUser(id: $id) {
-      ok
-    }
-  }
-`);
+import { DeleteUser, UnlockUser, UpdateUser } from "./operations/users.ts";
 
 const USER_AGENT = "audit-test/1.0";
 

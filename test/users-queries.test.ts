@@ -3,29 +3,9 @@
  * roles and rules are loaded once per request, and the relations of a page in one statement each.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-
-const UsersWithRoles = graphql(`
-  query UsersWithRoles {
-    users(first: 100) {
-      totalCount
-      nodes {
-        id
-        username
-        email
-        role {
-          name
-        }
-        roles {
-          name
-          type
-        }
-      }
-    }
-  }
-`);
+import { Users } from "./operations/users.ts";
 
 describe("users(first: 100) SQL statements", () => {
   let server: TestServer;
@@ -42,7 +22,7 @@ describe("users(first: 100) SQL statements", () => {
 
   async function statementsOfUsersQuery(expectedUsers: number): Promise<number> {
     server.sql.reset();
-    const result = await server.gql(UsersWithRoles, undefined, { headers: admin.headers });
+    const result = await server.gql(Users, { first: 100 }, { headers: admin.headers });
     const statements = server.sql.statements.length;
     expect(result.errors).toBeUndefined();
     expect(result.data?.users.nodes).toHaveLength(expectedUsers);

@@ -3,9 +3,9 @@
  * paging and filters, and what a user may change on themselves.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
+import { DeleteUser, UpdateMe, UpdateUser, User, Users } from "./operations/users.ts";
 import {
   AssignRole,
   CreateRole,
@@ -16,65 +16,6 @@ import {
   UnassignRole,
   UpdateRole,
 } from "./operations/roles.ts";
-
-const UpdateUser = graphql(`
-  mutation AdminUpdateUser($id: ID!, $data: UserUpdateInput!) {
-    updateUser(id: $id, data: $data) {
-      id
-      username
-      blocked
-      confirmed
-      profile
-      role {
-        type
-      }
-    }
-  }
-`);
-
-const DeleteUser = graphql(`
-  mutation AdminDeleteUser($id: ID!) {
-    deleteUser(id: $id) {
-      ok
-    }
-  }
-`);
-
-const UpdateMe = graphql(`
-  mutation AdminUpdateMe($data: UpdateMeInput!) {
-    updateMe(data: $data) {
-      username
-      blocked
-      profile
-    }
-  }
-`);
-
-const UserRoles = graphql(`
-  query AdminUserRoles($id: ID!) {
-    user(id: $id) {
-      role {
-        type
-      }
-      roles {
-        type
-      }
-    }
-  }
-`);
-
-const UsersPage = graphql(`
-  query AdminUsersPage($first: Int, $after: String, $offset: Int, $filter: UsersFilter) {
-    users(first: $first, after: $after, offset: $offset, filter: $filter) {
-      totalCount
-      hasNextPage
-      endCursor
-      nodes {
-        username
-      }
-    }
-  }
-`);
 
 describe("admin surface", () => {
   let server: TestServer;
@@ -111,7 +52,7 @@ describe("admin surface", () => {
 
     expect((await server.gql(DeleteRole, { id: roleId }, as)).data?.deleteRole.ok).toBe(true);
     expect(errorCode(await server.gql(Role, { id: roleId }, as))).toBe("NOT_FOUND");
-    const erin = await server.gql(UserRoles, { id: userIds.erin! }, as);
+    const erin = await server.gql(User, { id: userIds.erin! }, as);
     expect(erin.data?.user.role.type).toBe("authenticated");
     expect(await server.prisma.aclRule.count({ where: { principalId: "editors" } })).toBe(0);
   });
@@ -143,7 +84,7 @@ describe("admin surface", () => {
     const vars = { userId: userIds.gina!, roleId: String(team.id) };
     expect((await server.gql(AssignRole, vars, as)).data?.assignRole.ok).toBe(true);
     expect(errorCode(await server.gql(AssignRole, vars, as))).toBe("CONFLICT");
-    expect((await server.gql(UserRoles, { id: userIds.gina! }, as)).data?.user.roles.map((r) => r.type)).toEqual([
+    expect((await server.gql(User, { id: userIds.gina! }, as)).data?.user.roles.map((r) => r.type)).toEqual([
       "authenticated",
       "ops",
     ]);
@@ -159,7 +100,7 @@ describe("admin surface", () => {
     const sessions = await server.prisma.session.findMany({ where: { userId: Number(userIds.hank) } });
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.every((session) => session.revokedAt !== null && session.revokedReason === "blocked")).toBe(true);
-    expect(errorCode(await server.gql(UserRoles, { id: userIds.hank! }, { headers: hank.headers }))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await server.gql(User, { id: userIds.hank! }, { headers: hank.headers }))).toBe("UNAUTHENTICATED");
     await server.gql(UpdateUser, { id: userIds.hank!, data: { blocked: false } }, as);
   });
 
@@ -174,23 +115,23 @@ describe("admin surface", () => {
   });
 
   it("pages users by cursor or offset and filters them", async () => {
-    const first = await server.gql(UsersPage, { first: 2 }, as);
+    const first = await server.gql(Users, { first: 2 }, as);
     expect(first.data?.users).toMatchObject({ totalCount: 5, hasNextPage: true });
     expect(first.data?.users.nodes.map((u) => u.username)).toEqual(["root", "erin"]);
-    const second = await server.gql(UsersPage, { first: 2, after: first.data!.users.endCursor }, as);
+    const second = await server.gql(Users, { first: 2, after: first.data!.users.endCursor }, as);
     expect(second.data?.users.nodes.map((u) => u.username)).toEqual(["frank", "gina"]);
-    const byOffset = await server.gql(UsersPage, { first: 10, offset: 4 }, as);
+    const byOffset = await server.gql(Users, { first: 10, offset: 4 }, as);
     expect(byOffset.data?.users).toMatchObject({ hasNextPage: false, nodes: [{ username: "hank" }] });
 
-    const admins = await server.gql(UsersPage, { filter: { role: "admin" } }, as);
+    const admins = await server.gql(Users, { filter: { role: "admin" } }, as);
     expect(admins.data?.users.nodes.map((u) => u.username)).toEqual(["root"]);
-    const text = await server.gql(UsersPage, { filter: { text: "GIN" } }, as);
+    const text = await server.gql(Users, { filter: { text: "GIN" } }, as);
     expect(text.data?.users.nodes.map((u) => u.username)).toEqual(["gina"]);
-    const unconfirmed = await server.gql(UsersPage, { filter: { confirmed: false } }, as);
+    const unconfirmed = await server.gql(Users, { filter: { confirmed: false } }, as);
     expect(unconfirmed.data?.users.totalCount).toBe(0);
 
-    expect(errorCode(await server.gql(UsersPage, { first: 101 }, as))).toBe("BAD_USER_INPUT");
-    expect(errorCode(await server.gql(UsersPage, { after: "garbage" }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(Users, { first: 101 }, as))).toBe("BAD_USER_INPUT");
+    expect(errorCode(await server.gql(Users, { after: "garbage" }, as))).toBe("BAD_USER_INPUT");
   });
 
   it("lets a user change their own username and allowed profile fields, nothing else", async () => {
