@@ -3,11 +3,11 @@
  * IP and user agent; `auditLog` filters and pages them for admins only; `unlockUser` lifts a lockout.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 import { CreateAclRule, DeleteAclRule } from "./operations/access.ts";
 import { AuditLog } from "./operations/audit.ts";
+import { Login } from "./operations/auth.ts";
 import { AssignRole, CreateRole, DeleteRole, UnassignRole, UpdateRole } from "./operations/roles.ts";
 import { UpdateSettings } from "./operations/settings.ts";
 import { DeleteUser, UnlockUser, UpdateUser } from "./operations/users.ts";
@@ -221,23 +221,16 @@ describe("audit of admin actions", () => {
   });
 
   it("unlocks a user locked out by failed logins and records it; NOT_FOUND for an unknown user", async () => {
-    const LockoutLogin = graphql(`
-      mutation AuditAdminLockoutLogin($identifier: String!, $password: String!) {
-        login(input: { identifier: $identifier, password: $password }) {
-          jwt
-        }
-      }
-    `);
     // The server believes no X-Forwarded-For (no trusted proxy): all attempts come from 127.0.0.1.
     for (let i = 0; i < 2; i++) {
-      expect(errorCode(await server.gql(LockoutLogin, { identifier: "member", password: `wrong ${i}` }))).toBe("BAD_USER_INPUT");
+      expect(errorCode(await server.gql(Login, { input: { identifier: "member", password: `wrong ${i}` } }))).toBe("BAD_USER_INPUT");
     }
     const correct = { identifier: "member", password: "correct horse battery staple" };
-    expect(errorCode(await server.gql(LockoutLogin, correct))).toBe("ACCOUNT_LOCKED");
+    expect(errorCode(await server.gql(Login, { input: correct }))).toBe("ACCOUNT_LOCKED");
 
     expect(errorCode(await server.gql(UnlockUser, { id: "999999" }, as))).toBe("NOT_FOUND");
     expect((await server.gql(UnlockUser, { id: String(memberId) }, as)).data?.unlockUser.ok).toBe(true);
-    expect((await server.gql(LockoutLogin, correct)).data?.login.jwt).toBeTruthy();
+    expect((await server.gql(Login, { input: correct })).data?.login.jwt).toBeTruthy();
 
     const entries = await entriesOf("ACCOUNT_UNLOCKED");
     expect(entries).toHaveLength(1);

@@ -9,25 +9,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { exportSPKI, importJWK, type JWK, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { createUser, signIn } from "./helpers/auth.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-
-const FloodLogin = graphql(`
-  mutation FloodLogin($identifier: String!, $password: String!) {
-    login(input: { identifier: $identifier, password: $password }) {
-      jwt
-    }
-  }
-`);
-
-const PolicyRegister = graphql(`
-  mutation PolicyRegister($input: UsersPermissionsRegisterInput!) {
-    register(input: $input) {
-      jwt
-    }
-  }
-`);
+import { Login, Register } from "./operations/auth.ts";
 
 const ISSUER = "https://auth.example.com";
 const AUDIENCE = "gatehouse";
@@ -39,7 +23,7 @@ const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) => re
 async function floodOfLogins(server: TestServer) {
   await createUser(server.prisma, { username: "victim", email: "victim@example.com" });
   const results = await Promise.all(
-    Array.from({ length: 20 }, () => server.gql(FloodLogin, { identifier: "victim", password: "wrong guess" })),
+    Array.from({ length: 20 }, () => server.gql(Login, { input: { identifier: "victim", password: "wrong guess" } })),
   );
   const codes = results.map(codeOf);
   // A LOGIN_FAILED audit row is written exactly when a password was evaluated and failed.
@@ -87,14 +71,14 @@ describe("lockout per account and IP", () => {
 
   it("locks the attacker's address after 3 failures while the owner still signs in from elsewhere", async () => {
     for (let i = 0; i < 3; i++) {
-      const failed = await server.gql(FloodLogin, { identifier: "wendy", password: `guess ${i}` }, from("203.0.113.7"));
+      const failed = await server.gql(Login, { input: { identifier: "wendy", password: `guess ${i}` } }, from("203.0.113.7"));
       expect(codeOf(failed)).toBe("BAD_USER_INPUT");
     }
-    const locked = await server.gql(FloodLogin, { identifier: "wendy", password: "correct horse battery staple" }, from("203.0.113.7"));
+    const locked = await server.gql(Login, { input: { identifier: "wendy", password: "correct horse battery staple" } }, from("203.0.113.7"));
     expect(codeOf(locked)).toBe("ACCOUNT_LOCKED");
     expect(locked.errors?.[0]?.extensions?.retryAfter).toBeGreaterThan(0);
 
-    const owner = await server.gql(FloodLogin, { identifier: "wendy", password: "correct horse battery staple" }, from("198.51.100.20"));
+    const owner = await server.gql(Login, { input: { identifier: "wendy", password: "correct horse battery staple" } }, from("198.51.100.20"));
     expect(owner.data?.login.jwt).toBeTruthy();
 
     const entries = await server.prisma.auditLog.findMany({ where: { action: "ACCOUNT_LOCKED" } });
@@ -103,8 +87,8 @@ describe("lockout per account and IP", () => {
   });
 
   it("locks unknown identifiers the same way, so a lock reveals nothing", async () => {
-    for (let i = 0; i < 3; i++) await server.gql(FloodLogin, { identifier: "ghost", password: `guess ${i}` }, from("203.0.113.8"));
-    const locked = await server.gql(FloodLogin, { identifier: "ghost", password: "anything" }, from("203.0.113.8"));
+    for (let i = 0; i < 3; i++) await server.gql(Login, { input: { identifier: "ghost", password: `guess ${i}` } }, from("203.0.113.8"));
+    const locked = await server.gql(Login, { input: { identifier: "ghost", password: "anything" } }, from("203.0.113.8"));
     expect(codeOf(locked)).toBe("ACCOUNT_LOCKED");
   });
 });
@@ -122,7 +106,7 @@ describe("password policy at registration", () => {
     ["containing the username", "xavier-is-my-name"],
     ["containing the email's local part", "my xavier.q mailbox"],
   ])("refuses a password %s with BAD_USER_INPUT and stores nothing", async (_why, password) => {
-    const result = await server.gql(PolicyRegister, { input: { username: "xavier", email: "xavier.q@example.com", password } });
+    const result = await server.gql(Register, { input: { username: "xavier", email: "xavier.q@example.com", password } });
     expect(codeOf(result)).toBe("BAD_USER_INPUT");
     expect(result.errors?.[0]?.extensions?.problems).toBeDefined();
     expect(await server.prisma.user.count({ where: { username: "xavier" } })).toBe(0);
@@ -131,7 +115,7 @@ describe("password policy at registration", () => {
   it("accepts a 64-character passphrase with no composition rules", async () => {
     const password = "all lower case words and spaces are fine when the phrase is long";
     expect(password.length).toBe(64);
-    const result = await server.gql(PolicyRegister, { input: { username: "yara", email: "yara@example.com", password } });
+    const result = await server.gql(Register, { input: { username: "yara", email: "yara@example.com", password } });
     expect(result.errors).toBeUndefined();
     expect(result.data?.register.jwt).toBeTruthy();
   });
@@ -139,13 +123,13 @@ describe("password policy at registration", () => {
   it("does not truncate at bcrypt's 72 bytes: passphrases differing only after byte 72 do not match", async () => {
     const prefix = "this passphrase is deliberately longer than seventy-two bytes, so that  ";
     expect(Buffer.byteLength(prefix)).toBe(72);
-    const registered = await server.gql(PolicyRegister, {
+    const registered = await server.gql(Register, {
       input: { username: "zane", email: "zane@example.com", password: `${prefix}the ending matters` },
     });
     expect(registered.errors).toBeUndefined();
-    const other = await server.gql(FloodLogin, { identifier: "zane", password: `${prefix}the ending differs` });
+    const other = await server.gql(Login, { input: { identifier: "zane", password: `${prefix}the ending differs` } });
     expect(other.errors?.[0]?.message).toBe("Invalid identifier or password");
-    const same = await server.gql(FloodLogin, { identifier: "zane", password: `${prefix}the ending matters` });
+    const same = await server.gql(Login, { input: { identifier: "zane", password: `${prefix}the ending matters` } });
     expect(same.data?.login.jwt).toBeTruthy();
   });
 });
@@ -160,8 +144,8 @@ describe("audit trail of sign-ins", () => {
 
   it("records success and failure with address and user agent, and never the password", async () => {
     const headers = { headers: { "user-agent": "audit-test/1.0" } };
-    await server.gql(FloodLogin, { identifier: "abel", password: "the wrong one" }, headers);
-    await server.gql(FloodLogin, { identifier: "abel", password: "correct horse battery staple" }, headers);
+    await server.gql(Login, { input: { identifier: "abel", password: "the wrong one" } }, headers);
+    await server.gql(Login, { input: { identifier: "abel", password: "correct horse battery staple" } }, headers);
     const rows = await server.prisma.auditLog.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => [r.action, r.success])).toEqual([
       ["LOGIN_FAILED", false],
