@@ -1,21 +1,14 @@
 /**
- * The admin surface: roles (also under Strapi's names), role assignment, user updates and deletion,
- * paging and filters, and what a user may change on themselves.
+ * User administration over HTTP: updates, blocking and deletion, paging and filters, what a user may
+ * change on themselves, and never losing the last admin. `users(first: 100)` with roles costs a fixed
+ * number of SQL statements however many users it returns: roles and rules are loaded once per request,
+ * and the relations of a page in one statement each.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
+import { UnassignRole } from "./operations/roles.ts";
 import { DeleteUser, UpdateMe, UpdateUser, User, Users } from "./operations/users.ts";
-import {
-  AssignRole,
-  CreateRole,
-  DeleteRole,
-  Role,
-  StrapiCreateAndUpdateRoles,
-  StrapiDeleteRole,
-  UnassignRole,
-  UpdateRole,
-} from "./operations/roles.ts";
 
 describe("admin surface", () => {
   let server: TestServer;
@@ -33,65 +26,6 @@ describe("admin surface", () => {
     as = { headers: admin.headers };
   });
   afterAll(() => server?.close());
-
-  it("creates, renames and deletes a role; deleting moves its users to the default role", async () => {
-    const created = await server.gql(CreateRole, { data: { name: "Editors" } }, as);
-    expect(created.data?.createRole).toMatchObject({ name: "Editors", type: "editors" });
-    const roleId = created.data!.createRole.id;
-    expect(errorCode(await server.gql(CreateRole, { data: { name: "Editors" } }, as))).toBe("CONFLICT");
-    expect(errorCode(await server.gql(CreateRole, { data: { name: "  " } }, as))).toBe("BAD_USER_INPUT");
-
-    const renamed = await server.gql(UpdateRole, { id: roleId, data: { name: "Writers", description: "Write things" } }, as);
-    expect(renamed.data?.updateRole).toMatchObject({ name: "Writers", description: "Write things", type: "editors" });
-
-    const moved = await server.gql(UpdateUser, { id: userIds.erin!, data: { primaryRoleId: roleId } }, as);
-    expect(moved.data?.updateUser.role.type).toBe("editors");
-    await server.prisma.aclRule.create({
-      data: { resource: "Query.roles", principalType: "ROLE", principalId: "editors", permission: "ALLOW" },
-    });
-
-    expect((await server.gql(DeleteRole, { id: roleId }, as)).data?.deleteRole.ok).toBe(true);
-    expect(errorCode(await server.gql(Role, { id: roleId }, as))).toBe("NOT_FOUND");
-    const erin = await server.gql(User, { id: userIds.erin! }, as);
-    expect(erin.data?.user.role.type).toBe("authenticated");
-    expect(await server.prisma.aclRule.count({ where: { principalId: "editors" } })).toBe(0);
-  });
-
-  it("never deletes the Public, Authenticated or Admin role, and reports a missing one", async () => {
-    for (const type of ["public", "authenticated", "admin"]) {
-      const role = await server.prisma.role.findUniqueOrThrow({ where: { type } });
-      expect(errorCode(await server.gql(DeleteRole, { id: String(role.id) }, as))).toBe("BAD_USER_INPUT");
-    }
-    expect(errorCode(await server.gql(DeleteRole, { id: "999999" }, as))).toBe("NOT_FOUND");
-    expect(errorCode(await server.gql(DeleteRole, { id: "not-a-number" }, as))).toBe("BAD_USER_INPUT");
-  });
-
-  it("answers Strapi's role mutations with { ok }", async () => {
-    const authenticated = await server.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
-    const result = await server.gql(
-      StrapiCreateAndUpdateRoles,
-      { data: { name: "Reviewers" }, id: String(authenticated.id), update: { description: "Every signed-in user" } },
-      as,
-    );
-    expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ createUsersPermissionsRole: { ok: true }, updateUsersPermissionsRole: { ok: true } });
-    const reviewers = await server.prisma.role.findUniqueOrThrow({ where: { type: "reviewers" } });
-    expect((await server.gql(StrapiDeleteRole, { id: String(reviewers.id) }, as)).data?.deleteUsersPermissionsRole.ok).toBe(true);
-  });
-
-  it("assigns and unassigns further roles", async () => {
-    const team = await server.prisma.role.create({ data: { name: "Ops", type: "ops" } });
-    const vars = { userId: userIds.gina!, roleId: String(team.id) };
-    expect((await server.gql(AssignRole, vars, as)).data?.assignRole.ok).toBe(true);
-    expect(errorCode(await server.gql(AssignRole, vars, as))).toBe("CONFLICT");
-    expect((await server.gql(User, { id: userIds.gina! }, as)).data?.user.roles.map((r) => r.type)).toEqual([
-      "authenticated",
-      "ops",
-    ]);
-    expect((await server.gql(UnassignRole, vars, as)).data?.unassignRole.ok).toBe(true);
-    expect(errorCode(await server.gql(UnassignRole, vars, as))).toBe("NOT_FOUND");
-    expect(errorCode(await server.gql(AssignRole, { ...vars, userId: "999999" }, as))).toBe("NOT_FOUND");
-  });
 
   it("blocks a user and revokes their sessions at once", async () => {
     const hank = await signIn(server, "hank");
@@ -176,5 +110,50 @@ describe("admin surface", () => {
   it("deletes a user", async () => {
     expect((await server.gql(DeleteUser, { id: userIds.frank! }, as)).data?.deleteUser.ok).toBe(true);
     expect(errorCode(await server.gql(DeleteUser, { id: userIds.frank! }, as))).toBe("NOT_FOUND");
+  });
+});
+
+describe("users(first: 100) SQL statements", () => {
+  let server: TestServer;
+  let admin: SignedIn;
+  let teamRoleId: number;
+
+  /** Adds users, every other one with a further role, so both role relations have rows. */
+  async function addUsers(from: number, to: number) {
+    for (let i = from; i < to; i++) {
+      const user = await createUser(server.prisma, { username: `user${i}`, email: `user${i}@example.com` });
+      if (i % 2 === 0) await server.prisma.userRole.create({ data: { userId: user.id, roleId: teamRoleId } });
+    }
+  }
+
+  async function statementsOfUsersQuery(expectedUsers: number): Promise<number> {
+    server.sql.reset();
+    const result = await server.gql(Users, { first: 100 }, { headers: admin.headers });
+    const statements = server.sql.statements.length;
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.users.nodes).toHaveLength(expectedUsers);
+    expect(result.data?.users.totalCount).toBe(expectedUsers);
+    const withTeam = result.data!.users.nodes.filter((user) => user.roles.some((role) => role.type === "team"));
+    expect(withTeam.length).toBeGreaterThan(0);
+    return statements;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({}, { recordSql: true });
+    teamRoleId = (await server.prisma.role.create({ data: { name: "Team", type: "team" } })).id;
+    await createUser(server.prisma, { username: "root", email: "root@example.com", roleType: "admin" });
+    admin = await signIn(server, "root");
+  });
+  afterAll(() => server?.close());
+
+  it("does not grow with the number of users (5 vs 60)", async () => {
+    await addUsers(0, 4);
+    const withFive = await statementsOfUsersQuery(5);
+    await addUsers(4, 59);
+    const withSixty = await statementsOfUsersQuery(60);
+    console.info(`users(first: 100) with roles: ${withFive} SQL statements for 5 users, ${withSixty} for 60`);
+    expect(withSixty).toBe(withFive);
+    // Authentication, roles + rules, the page, its rows, their two role relations and the count.
+    expect(withFive).toBeLessThanOrEqual(12);
   });
 });
