@@ -18,7 +18,7 @@ const integration = (name: string, database: "pglite" | "postgres", exclude: str
 });
 
 /** Files about the embedded database or independent of the database run once, on PGlite. */
-const POSTGRES_EXCLUDED = ["test/main.test.ts", "test/pglite.test.ts", "test/schema.test.ts"];
+const POSTGRES_EXCLUDED = ["test/database-pglite.test.ts", "test/main.test.ts", "test/schema.test.ts"];
 
 export default defineConfig({
   // Pothos and Yoga load graphql's CommonJS build; without this, vitest would load the ESM build too and

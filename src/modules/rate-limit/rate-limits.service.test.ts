@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, type RateLimitsConfig } from "../../config.ts";
 import { GatehouseError } from "../../errors.ts";
-import { limiterBackends, settle, useLimiterBackend } from "./limiter-backends.test-helper.ts";
+import { limiterBackends, settle, useLimiterBackend } from "../../../test/helpers/limiter-backends.ts";
 import { createRateLimits } from "./rate-limits.service.ts";
 
 const limitsOf = (max: number): RateLimitsConfig =>

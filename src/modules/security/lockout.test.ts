@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LockoutConfig } from "../../config.ts";
 import { GatehouseError } from "../../errors.ts";
-import { limiterBackends, settle, useLimiterBackend } from "../rate-limit/limiter-backends.test-helper.ts";
+import { limiterBackends, settle, useLimiterBackend } from "../../../test/helpers/limiter-backends.ts";
 import { createLockout, type Lockout, type LockoutKey, type LoginAttempt } from "./lockout.ts";
 
 const config: LockoutConfig = { maxFailures: 5, windowSeconds: 900, baseLockSeconds: 60, maxLockSeconds: 3600 };

@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-
-const RolesQuery = graphql(`
-  query Roles {
-    roles {
-      id
-      name
-      type
-    }
-  }
-`);
+import { Roles } from "./operations/roles.ts";
 
 describe("server", () => {
   let server: TestServer;
@@ -29,8 +19,8 @@ describe("server", () => {
     expect(response.status).toBe(200);
   });
 
-  it("answers GraphQL, refusing the role list to anonymous callers (admins see it: test/authorization.test.ts)", async () => {
-    const result = await server.gql(RolesQuery);
+  it("answers GraphQL, refusing the role list to anonymous callers (admins see it: test/access.test.ts)", async () => {
+    const result = await server.gql(Roles);
     expect(result.status).toBe(200);
     expect(result.data).toBeNull();
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");

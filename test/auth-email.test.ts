@@ -3,78 +3,19 @@
  * real SMTP listener, not out of the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { createUser, setAdvancedSettings, signIn } from "./helpers/auth.ts";
 import { type MailServer, startMailServer } from "./helpers/mail.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-
-const ForgotPassword = graphql(`
-  mutation ForgotPassword($email: String!) {
-    forgotPassword(email: $email) {
-      ok
-    }
-  }
-`);
-
-const ResetPassword = graphql(`
-  mutation ResetPassword($code: String!, $password: String!, $passwordConfirmation: String!) {
-    resetPassword(code: $code, password: $password, passwordConfirmation: $passwordConfirmation) {
-      jwt
-      refreshToken
-      user {
-        username
-      }
-    }
-  }
-`);
-
-const RegisterPending = graphql(`
-  mutation RegisterPending($input: UsersPermissionsRegisterInput!) {
-    register(input: $input) {
-      jwt
-      user {
-        username
-        confirmed
-      }
-    }
-  }
-`);
-
-const ConfirmEmail = graphql(`
-  mutation ConfirmEmail($confirmation: String!) {
-    emailConfirmation(confirmation: $confirmation) {
-      jwt
-      user {
-        username
-        confirmed
-      }
-    }
-  }
-`);
-
-const ResendConfirmation = graphql(`
-  mutation ResendConfirmation($email: String!) {
-    sendEmailConfirmation(email: $email) {
-      ok
-    }
-  }
-`);
-
-const ChangeMyPassword = graphql(`
-  mutation ChangeMyPassword($currentPassword: String!, $password: String!, $passwordConfirmation: String!) {
-    changePassword(currentPassword: $currentPassword, password: $password, passwordConfirmation: $passwordConfirmation) {
-      jwt
-    }
-  }
-`);
-
-const LoginAttempt = graphql(`
-  mutation LoginAttempt($identifier: String!, $password: String!) {
-    login(input: { identifier: $identifier, password: $password }) {
-      jwt
-    }
-  }
-`);
+import {
+  ChangePassword,
+  ConfirmEmail,
+  ForgotPassword,
+  Login,
+  Me,
+  RegisterPending,
+  ResendConfirmation,
+  ResetPassword,
+} from "./operations/auth.ts";
 
 /** The link in an email body that starts with `prefix`. */
 function linkIn(text: string, prefix: string): URL {
@@ -116,7 +57,7 @@ describe("password reset by email", () => {
     expect(reset.data?.resetPassword?.user.username).toBe("nina");
     expect(reset.data?.resetPassword?.jwt).toBeTruthy();
 
-    const oldSession = await server.gql(graphql(`query NinaMe { me { username } }`), undefined, before);
+    const oldSession = await server.gql(Me, undefined, before);
     expect(oldSession.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect((await signIn(server, "nina", "a fresh reset passphrase")).jwt).toBeTruthy();
 
@@ -161,7 +102,7 @@ describe("password reset by email", () => {
     const session = await signIn(server, "nina", "one passphrase here");
     const since = mail.messages.length;
     const changed = await server.gql(
-      ChangeMyPassword,
+      ChangePassword,
       { currentPassword: "one passphrase here", password: "changed passphrase!", passwordConfirmation: "changed passphrase!" },
       session,
     );
@@ -193,7 +134,7 @@ describe("email confirmation", () => {
     expect(registered.errors).toBeUndefined();
     expect(registered.data?.register).toEqual({ jwt: null, user: { username: "pat", confirmed: false } });
 
-    const early = await server.gql(LoginAttempt, { identifier: "pat", password: "a long passphrase for p" });
+    const early = await server.gql(Login, { input: { identifier: "pat", password: "a long passphrase for p" } });
     expect(early.errors?.[0]).toMatchObject({ message: "Your account email is not confirmed", extensions: { code: "FORBIDDEN" } });
 
     const email = await mail.lastEmailTo("pat@example.com", { since });
@@ -206,7 +147,7 @@ describe("email confirmation", () => {
 
     const reused = await server.gql(ConfirmEmail, { confirmation });
     expect(reused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
-    expect((await server.gql(LoginAttempt, { identifier: "pat", password: "a long passphrase for p" })).data?.login.jwt).toBeTruthy();
+    expect((await server.gql(Login, { input: { identifier: "pat", password: "a long passphrase for p" } })).data?.login.jwt).toBeTruthy();
   });
 
   it("confirms through the emailed link in a browser and redirects", async () => {

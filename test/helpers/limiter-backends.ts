@@ -1,13 +1,13 @@
 /**
- * Test helper: the counter stores the limiter tests run against. Memory always; Redis when REDIS_URL is
+ * The counter stores the limiter unit tests run against. Memory always; Redis when REDIS_URL is
  * set (CI sets it), each test with its own key prefix, deleted afterwards.
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterEach, beforeEach } from "vitest";
-import { GatehouseError } from "../../errors.ts";
-import { connectRedis } from "../../infra/redis/index.ts";
-import { createLimiterFactory, type LimiterFactory } from "./limiter-store.ts";
+import { GatehouseError } from "../../src/errors.ts";
+import { connectRedis } from "../../src/infra/redis/index.ts";
+import { createLimiterFactory, type LimiterFactory } from "../../src/modules/rate-limit/limiter-store.ts";
 
 export interface LimiterBackend {
   name: "memory" | "redis";

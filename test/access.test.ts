@@ -6,83 +6,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AclPermission, AclPrincipalType } from "../src/generated/prisma/client.ts";
 import { createDynamicRoles, teammateRole } from "../src/modules/access/dynamic-roles.ts";
-import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
-
-const Roles = graphql(`
-  query AuthzRoles {
-    roles {
-      name
-      type
-    }
-  }
-`);
-
-const UserById = graphql(`
-  query AuthzUser($id: ID!) {
-    user(id: $id) {
-      id
-      username
-      email
-      roles {
-        type
-      }
-    }
-  }
-`);
-
-const Users = graphql(`
-  query AuthzUsers($first: Int, $after: String, $offset: Int, $filter: UsersFilter) {
-    users(first: $first, after: $after, offset: $offset, filter: $filter) {
-      totalCount
-      hasNextPage
-      endCursor
-      nodes {
-        id
-        username
-        email
-        role {
-          type
-        }
-        roles {
-          type
-        }
-      }
-    }
-  }
-`);
-
-const CreateAclRule = graphql(`
-  mutation AuthzCreateAclRule($data: AclRuleInput!) {
-    createAclRule(data: $data) {
-      id
-      resource
-      accessType
-      principalType
-      principalId
-      permission
-    }
-  }
-`);
-
-const DeleteAclRule = graphql(`
-  mutation AuthzDeleteAclRule($id: ID!) {
-    deleteAclRule(id: $id) {
-      ok
-    }
-  }
-`);
-
-const MyPermissions = graphql(`
-  query AuthzMyPermissions {
-    myPermissions {
-      resource
-      accessType
-      scope
-    }
-  }
-`);
+import { CreateAclRule, DeleteAclRule, MyPermissions } from "./operations/access.ts";
+import { Roles } from "./operations/roles.ts";
+import { User, Users } from "./operations/users.ts";
 
 interface Rule {
   resource: string;
@@ -277,11 +205,11 @@ describe("authorization", () => {
 
   describe("$owner", () => {
     it("allows an operation on the caller's own record, not on another's", async () => {
-      const own = await server.gql(UserById, { id: ids.alice }, { headers: alice.headers });
+      const own = await server.gql(User, { id: ids.alice }, { headers: alice.headers });
       expect(own.errors).toBeUndefined();
       expect(own.data?.user).toMatchObject({ username: "alice", email: "alice@example.com" });
       expect(own.data?.user.roles.map((role) => role.type)).toEqual(["authenticated", "red"]);
-      expect(errorCode(await server.gql(UserById, { id: ids.bob }, { headers: alice.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(User, { id: ids.bob }, { headers: alice.headers }))).toBe("FORBIDDEN");
     });
 
     it("never holds for a list operation, even one containing the caller", async () => {
@@ -313,7 +241,7 @@ describe("authorization", () => {
 
     it("hides even an admin's view of a field once an exact DENY names it", async () => {
       await storeRules([{ resource: "User.email", principalId: "admin", permission: "DENY" }]);
-      const asAdmin = await server.gql(UserById, { id: ids.bob }, { headers: admin.headers });
+      const asAdmin = await server.gql(User, { id: ids.bob }, { headers: admin.headers });
       expect(asAdmin.data?.user).toMatchObject({ username: "bob", email: null });
     });
   });
@@ -327,9 +255,9 @@ describe("authorization", () => {
       );
       expect(created.errors).toBeUndefined();
       // Carol (primary role red) and Dave (further role red) are teammates; Bob is not on the team.
-      expect((await server.gql(UserById, { id: ids.dave }, { headers: carol.headers })).data?.user.username).toBe("dave");
-      expect(errorCode(await server.gql(UserById, { id: ids.bob }, { headers: carol.headers }))).toBe("FORBIDDEN");
-      expect(errorCode(await server.gql(UserById, { id: ids.carol }, { headers: bob.headers }))).toBe("FORBIDDEN");
+      expect((await server.gql(User, { id: ids.dave }, { headers: carol.headers })).data?.user.username).toBe("dave");
+      expect(errorCode(await server.gql(User, { id: ids.bob }, { headers: carol.headers }))).toBe("FORBIDDEN");
+      expect(errorCode(await server.gql(User, { id: ids.carol }, { headers: bob.headers }))).toBe("FORBIDDEN");
     });
 
     it("refuses a rule naming a dynamic role nobody registered", async () => {
