@@ -16,14 +16,16 @@ const MAX_SKEW_MS = 30_000;
 
 /**
  * The token's lifetime is measured from its receipt on the local clock (`exp - iat` after `receivedAt`),
- * so a client whose clock is off by minutes neither renews on every call nor sends expired tokens.
+ * so a client whose clock is off by minutes neither renews on every call nor sends expired tokens. The
+ * claims count whole seconds and `iat` is rounded down: the token may have been signed up to a second
+ * after `iat`, so that second is taken off.
  */
 export function readAccessToken(value: string, receivedAt: number): AccessToken {
   const claims = decodePayload(value);
   const exp = typeof claims?.exp === "number" ? claims.exp : undefined;
   const iat = typeof claims?.iat === "number" ? claims.iat : undefined;
   if (exp === undefined) return { value, expiresAt: Number.POSITIVE_INFINITY, refreshAt: Number.POSITIVE_INFINITY };
-  const lifetimeMs = iat !== undefined && exp > iat ? (exp - iat) * 1000 : Math.max(0, exp * 1000 - receivedAt);
+  const lifetimeMs = iat !== undefined && exp > iat ? (exp - iat - 1) * 1000 : Math.max(0, exp * 1000 - receivedAt);
   const expiresAt = receivedAt + lifetimeMs;
   return { value, expiresAt, refreshAt: expiresAt - Math.min(MAX_SKEW_MS, lifetimeMs / 10) };
 }

@@ -242,7 +242,8 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
     if (!cookieMode && !refreshToken) {
       // Nothing to renew with (signed out, or legacy mode): keep a legacy token until it expires.
       if (access && Date.now() < access.expiresAt) return access.value;
-      await signOut("sessionEnded");
+      if (state === "signedIn") await signOut("sessionEnded");
+      else state = "signedOut"; // there never was a session to end
       throw notSignedIn();
     }
     const result = await post<RefreshMutation>(RefreshDocument, cookieMode ? {} : { refreshToken }, null);
@@ -336,7 +337,13 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
     refresh: refreshOnce,
 
     async me() {
-      return (await execute(MeDocument, {})).me;
+      try {
+        return (await execute(MeDocument, {})).me;
+      } catch (error) {
+        // The ACL refuses `me` to anonymous callers; for a client that is the answer "nobody".
+        if (error instanceof GatehouseError && error.code === "UNAUTHENTICATED") return null;
+        throw error;
+      }
     },
 
     async forgotPassword({ email }) {
