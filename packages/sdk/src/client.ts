@@ -105,7 +105,10 @@ export interface GatehouseClient {
   sessions(): Promise<Session[]>;
   revokeSession(id: string): Promise<boolean>;
   /** Sends any typed document as the current user and returns its `data`; errors are thrown. */
-  request<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, ...variables: VariablesArgument<TVariables>): Promise<TResult>;
+  request<TResult, TVariables>(
+    document: TypedDocument<TResult, TVariables>,
+    ...variables: VariablesArgument<TVariables>
+  ): Promise<TResult>;
   /** A valid access token (renewed first if it is about to expire), or null when signed out. */
   accessToken(): Promise<string | null>;
   /** Calls `listener` on every sign-in, renewal and sign-out; returns the unsubscribe function. */
@@ -284,7 +287,10 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
   }
 
   /** Sends a document as the current user; a request refused for its token is renewed and sent once more. */
-  async function execute<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+  async function execute<TResult, TVariables>(
+    document: TypedDocument<TResult, TVariables>,
+    variables: TVariables,
+  ): Promise<TResult> {
     const token = await currentAccessToken();
     let result = await post<TResult>(document, variables, token);
     if (token && isTokenRejected(result)) {
@@ -301,7 +307,10 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
   }
 
   /** Public flows go without a token: a stale one would get the request refused. */
-  async function executeAnonymous<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables): Promise<TResult> {
+  async function executeAnonymous<TResult, TVariables>(
+    document: TypedDocument<TResult, TVariables>,
+    variables: TVariables,
+  ): Promise<TResult> {
     return dataOf(await post<TResult>(document, variables, null));
   }
 
@@ -381,7 +390,10 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
       return (await execute(RevokeSessionDocument, { id })).revokeSession.ok;
     },
 
-    request<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, ...[variables]: VariablesArgument<TVariables>) {
+    request<TResult, TVariables>(
+      document: TypedDocument<TResult, TVariables>,
+      ...[variables]: VariablesArgument<TVariables>
+    ) {
       return execute(document, (variables ?? {}) as TVariables);
     },
 

@@ -23,7 +23,6 @@ import {
   RoleDocument,
   RolesDocument,
   SettingsDocument,
-  type TokenStorage,
   UnassignRoleDocument,
   UnlockUserDocument,
   UpdateMeDocument,
@@ -33,20 +32,10 @@ import {
   UserDocument,
   UsersDocument,
 } from "../src/index.ts";
+import { mapStorage } from "./helpers/map-storage.ts";
 import { recordingFetch } from "./helpers/recording-fetch.ts";
 
 const ADMIN = { email: "admin@example.com", password: "a long admin passphrase" };
-
-/** localStorage's interface over a Map, so the test can look at what the SDK stored. */
-function mapStorage(): TokenStorage & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-  };
-}
 
 /** The query parameter `name` of the first link in an email that carries it. */
 function codeIn(text: string, name: string): string {
@@ -192,8 +181,7 @@ describe("@gatehouse/sdk against the server", () => {
   });
 
   it("drops a stored refresh token the server no longer accepts", { timeout: 30_000 }, async () => {
-    const storage = mapStorage();
-    storage.items.set(REFRESH_TOKEN_STORAGE_KEY, "a token from a session that ended long ago");
+    const storage = mapStorage([[REFRESH_TOKEN_STORAGE_KEY, "a token from a session that ended long ago"]]);
     const recorder = recordingFetch();
     const client = createGatehouseClient({ url, fetch: recorder.fetch, storage });
     const changes = listen(client);
