@@ -28,7 +28,6 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"] } },
-      { extends: true, test: { name: "packages", include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"] } },
       integration("pglite", "pglite"),
       {
         extends: true,
