@@ -10,6 +10,7 @@ import { createClientIpResolver, type NodeServerContext } from "./http/client-ip
 import { corsPolicy } from "./http/cors.ts";
 import { GRAPHQL_ENDPOINT, httpPlugins } from "./http/index.ts";
 import { createResponseCookies } from "./http/use-response-cookies.ts";
+import { defaultRulesOf } from "./modules/access/default-rules.ts";
 import { schema } from "./schema/index.ts";
 import { createServices, type Services, type ServicesDependencies } from "./services.ts";
 
@@ -50,7 +51,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     multipart: false,
     cors: corsPolicy(config.corsOrigins),
     plugins: httpPlugins({ config, services, clientIp, cookies, isReady: () => database.isReachable() }),
-    context: createContextFactory({ services, clientIp, cookies: cookies.forRequest }),
+    context: createContextFactory({ services, clientIp, cookies: cookies.forRequest, defaultRules: defaultRulesOf(schema) }),
   });
 
   services.email.worker.start();

@@ -5,7 +5,17 @@
 import type { GatehouseContext } from "../../context.ts";
 import { unauthenticated } from "../../errors.ts";
 import { builder } from "../../schema/builder.ts";
+import { DynamicRole } from "../access/acl.ts";
+import { onAnyAccess } from "../access/acl-plugin.ts";
 import type { AuthResult, AuthUser, RequestMeta } from "./auth.service.ts";
+
+/**
+ * What a caller needs before having a session. `$everyone` rather than the Public role: a client holding
+ * a stale access token must still be able to sign in again or refresh.
+ */
+const beforeSignIn = { allow: [DynamicRole.EVERYONE] };
+/** What every signed-in user may do on their own account. */
+const signedIn = { allow: [onAnyAccess(DynamicRole.AUTHENTICATED)] };
 
 function requestMeta(ctx: GatehouseContext): RequestMeta {
   return { ip: ctx.ip, userAgent: ctx.userAgent, browserSession: ctx.cookies.enabled };
@@ -106,11 +116,13 @@ const Session = builder.objectRef<SessionRow>("Session").implement({
 builder.queryFields((t) => ({
   me: t.field({
     type: Me,
+    acl: signedIn,
     nullable: true,
     resolve: (_root, _args, ctx) => ctx.services.auth.getUser(requireViewer(ctx).userId),
   }),
   sessions: t.field({
     type: [Session],
+    acl: signedIn,
     resolve: async (_root, _args, ctx) => {
       const viewer = requireViewer(ctx);
       const sessions = await ctx.services.auth.listSessions(viewer.userId);
@@ -122,11 +134,15 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
+    acl: beforeSignIn,
+    rateLimit: true,
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => deliver(ctx, await ctx.services.auth.login(input, requestMeta(ctx))),
   }),
   register: t.field({
     type: LoginPayload,
+    acl: beforeSignIn,
+    rateLimit: true,
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { profile, ...credentials } = input;
@@ -136,6 +152,8 @@ builder.mutationFields((t) => ({
   }),
   forgotPassword: t.field({
     type: PasswordPayload,
+    acl: beforeSignIn,
+    rateLimit: true,
     nullable: true,
     description: "Always answers ok: true, whether or not the address belongs to an account.",
     args: { email: t.arg.string({ required: true }) },
@@ -146,6 +164,8 @@ builder.mutationFields((t) => ({
   }),
   resetPassword: t.field({
     type: LoginPayload,
+    acl: beforeSignIn,
+    rateLimit: true,
     nullable: true,
     args: {
       password: t.arg.string({ required: true }),
@@ -156,6 +176,8 @@ builder.mutationFields((t) => ({
   }),
   changePassword: t.field({
     type: LoginPayload,
+    acl: signedIn,
+    rateLimit: true,
     nullable: true,
     args: {
       currentPassword: t.arg.string({ required: true }),
@@ -167,6 +189,8 @@ builder.mutationFields((t) => ({
   }),
   emailConfirmation: t.field({
     type: LoginPayload,
+    acl: beforeSignIn,
+    rateLimit: true,
     nullable: true,
     args: { confirmation: t.arg.string({ required: true }) },
     resolve: async (_root, { confirmation }, ctx) =>
@@ -174,6 +198,8 @@ builder.mutationFields((t) => ({
   }),
   sendEmailConfirmation: t.field({
     type: PasswordPayload,
+    acl: beforeSignIn,
+    rateLimit: true,
     nullable: true,
     description: "Sends the confirmation email again. Always answers ok: true.",
     args: { email: t.arg.string({ required: true }) },
@@ -184,6 +210,8 @@ builder.mutationFields((t) => ({
   }),
   refresh: t.field({
     type: RefreshPayload,
+    acl: beforeSignIn,
+    rateLimit: true,
     description: "Exchanges a refresh token (argument, or the HttpOnly cookie in cookie mode) for a new pair.",
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {
@@ -197,6 +225,7 @@ builder.mutationFields((t) => ({
   }),
   logout: t.field({
     type: PasswordPayload,
+    acl: signedIn,
     description: "Ends the current session, or every session of the user with all: true.",
     args: { all: t.arg.boolean({ required: false, defaultValue: false }) },
     resolve: async (_root, args, ctx) => {
@@ -210,7 +239,7 @@ builder.mutationFields((t) => ({
     description: "Ends one of the current user's sessions.",
     args: { id: t.arg.id({ required: true }) },
     // The ACL's $owner rule for this mutation looks up the session's owner.
-    acl: { model: "Session" },
+    acl: { model: "Session", allow: [onAnyAccess(DynamicRole.OWNER)] },
     resolve: async (_root, { id }, ctx) => ({
       ok: await ctx.services.auth.revokeSession(requireViewer(ctx).userId, String(id), requestMeta(ctx)),
     }),

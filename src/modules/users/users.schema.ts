@@ -5,6 +5,8 @@
 import { unauthenticated } from "../../errors.ts";
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
+import { DynamicRole } from "../access/acl.ts";
+import { onAnyAccess } from "../access/acl-plugin.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
 import { OkPayload, Role } from "../roles/roles.schema.ts";
 import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.ts";
@@ -18,7 +20,7 @@ export const User = builder.prismaObject("User", {
     email: t.exposeString("email", {
       nullable: true,
       description: "Null unless the caller may read it (by default: the user themselves and admins).",
-      acl: true,
+      acl: { allow: [onAnyAccess(DynamicRole.OWNER)] },
       unauthorizedResolver: () => null,
     }),
     provider: t.exposeString("provider"),
@@ -106,6 +108,7 @@ builder.queryFields((t) => ({
   }),
   user: t.prismaField({
     type: User,
+    acl: { allow: [onAnyAccess(DynamicRole.OWNER)] },
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) => ctx.services.users.get(parseIntId(args.id), query),
   }),
@@ -144,6 +147,7 @@ builder.mutationFields((t) => ({
   }),
   updateMe: t.prismaField({
     type: User,
+    acl: { allow: [onAnyAccess(DynamicRole.AUTHENTICATED)] },
     args: { data: t.arg({ type: UpdateMeInput, required: true }) },
     resolve: (query, _root, { data }, ctx) => {
       if (!ctx.viewer) throw unauthenticated();
