@@ -32,6 +32,12 @@ export function createEmailConfirmationFlow(kit: FlowKit) {
     return owner;
   }
 
+  /** The confirmation link: limited like the mutation (one budget for both), confirms without signing in. */
+  async function confirmEmailByLink(confirmation: string, meta: RequestMeta): Promise<number | null> {
+    await rateLimits.consume("emailConfirmation", { ip: meta.ip });
+    return confirmEmailCode(confirmation, meta);
+  }
+
   /** `emailConfirmation` mutation: confirms, then signs the user in as Strapi does. */
   async function confirmEmail(confirmation: string, meta: RequestMeta): Promise<AuthResult> {
     await rateLimits.consume("emailConfirmation", { ip: meta.ip });
@@ -50,5 +56,5 @@ export function createEmailConfirmationFlow(kit: FlowKit) {
     await kit.sendCodeEmail("EMAIL_CONFIRMATION", user, confirmationUrl(kit.publicUrl));
   }
 
-  return { confirmEmailCode, confirmEmail, sendEmailConfirmation };
+  return { confirmEmailByLink, confirmEmail, sendEmailConfirmation };
 }
