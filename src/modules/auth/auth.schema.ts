@@ -3,10 +3,11 @@
  * and nullability follow Strapi's GraphQL API so its front-ends work unchanged; additions are optional.
  */
 import type { GatehouseContext } from "../../context.ts";
-import { unauthenticated } from "../../errors.ts";
+import { failure, unauthenticated } from "../../errors.ts";
 import { builder } from "../../schema/builder.ts";
 import { DynamicRole } from "../access/acl.ts";
 import { onAnyAccess } from "../access/acl-plugin.ts";
+import { AuthFailure } from "./failures.ts";
 import type { AuthResult, AuthUser, RequestMeta } from "./auth.service.ts";
 
 /**
@@ -216,7 +217,7 @@ builder.mutationFields((t) => ({
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {
       const token = args.refreshToken ?? ctx.cookies.refreshToken();
-      if (!token) throw unauthenticated("Invalid refresh token");
+      if (!token) throw failure(AuthFailure.INVALID_REFRESH_TOKEN);
       const result = await ctx.services.auth.refresh(token, requestMeta(ctx));
       if (!ctx.cookies.enabled) return result;
       ctx.cookies.setRefreshToken(result.refreshToken);
