@@ -5,8 +5,8 @@
 import { AclPermission, AclPrincipalType } from "../../generated/prisma/client.ts";
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
+import { ok, OkPayload } from "../../schema/payloads.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
-import { ok, OkPayload } from "../roles/roles.schema.ts";
 import { DynamicRole } from "./acl.ts";
 import { guardedFields } from "./acl-plugin.ts";
 import { listPermissions } from "./permissions.ts";

@@ -5,6 +5,7 @@
 import type { GatehouseContext } from "../../context.ts";
 import { failure, unauthenticated } from "../../errors.ts";
 import { builder } from "../../schema/builder.ts";
+import { ok } from "../../schema/payloads.ts";
 import { DynamicRole } from "../access/acl.ts";
 import { onAnyAccess } from "../access/acl-plugin.ts";
 import { AuthFailure } from "./failures.ts";
@@ -15,6 +16,8 @@ import type { AuthResult, AuthUser, RequestMeta } from "./auth.service.ts";
  * a stale access token must still be able to sign in again or refresh.
  */
 const beforeSignIn = { allow: [DynamicRole.EVERYONE] };
+/** A public auth mutation: open to everyone, rate limited per IP and identifier, once per operation. */
+const publicAuthMutation = { acl: beforeSignIn, rateLimit: true } as const;
 /** What every signed-in user may do on their own account. */
 const signedIn = { allow: [onAnyAccess(DynamicRole.AUTHENTICATED)] };
 
@@ -135,15 +138,13 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
-    acl: beforeSignIn,
-    rateLimit: true,
+    ...publicAuthMutation,
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => deliver(ctx, await ctx.services.auth.login(input, requestMeta(ctx))),
   }),
   register: t.field({
     type: LoginPayload,
-    acl: beforeSignIn,
-    rateLimit: true,
+    ...publicAuthMutation,
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { profile, ...credentials } = input;
@@ -153,20 +154,15 @@ builder.mutationFields((t) => ({
   }),
   forgotPassword: t.field({
     type: PasswordPayload,
-    acl: beforeSignIn,
-    rateLimit: true,
+    ...publicAuthMutation,
     nullable: true,
     description: "Always answers ok: true, whether or not the address belongs to an account.",
     args: { email: t.arg.string({ required: true }) },
-    resolve: async (_root, { email }, ctx) => {
-      await ctx.services.auth.forgotPassword(email, requestMeta(ctx));
-      return { ok: true };
-    },
+    resolve: (_root, { email }, ctx) => ok(ctx.services.auth.forgotPassword(email, requestMeta(ctx))),
   }),
   resetPassword: t.field({
     type: LoginPayload,
-    acl: beforeSignIn,
-    rateLimit: true,
+    ...publicAuthMutation,
     nullable: true,
     args: {
       password: t.arg.string({ required: true }),
@@ -190,8 +186,7 @@ builder.mutationFields((t) => ({
   }),
   emailConfirmation: t.field({
     type: LoginPayload,
-    acl: beforeSignIn,
-    rateLimit: true,
+    ...publicAuthMutation,
     nullable: true,
     args: { confirmation: t.arg.string({ required: true }) },
     resolve: async (_root, { confirmation }, ctx) =>
@@ -199,20 +194,15 @@ builder.mutationFields((t) => ({
   }),
   sendEmailConfirmation: t.field({
     type: PasswordPayload,
-    acl: beforeSignIn,
-    rateLimit: true,
+    ...publicAuthMutation,
     nullable: true,
     description: "Sends the confirmation email again. Always answers ok: true.",
     args: { email: t.arg.string({ required: true }) },
-    resolve: async (_root, { email }, ctx) => {
-      await ctx.services.auth.sendEmailConfirmation(email, requestMeta(ctx));
-      return { ok: true };
-    },
+    resolve: (_root, { email }, ctx) => ok(ctx.services.auth.sendEmailConfirmation(email, requestMeta(ctx))),
   }),
   refresh: t.field({
     type: RefreshPayload,
-    acl: beforeSignIn,
-    rateLimit: true,
+    ...publicAuthMutation,
     description: "Exchanges a refresh token (argument, or the HttpOnly cookie in cookie mode) for a new pair.",
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {

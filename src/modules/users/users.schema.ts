@@ -5,10 +5,11 @@
 import { unauthenticated } from "../../errors.ts";
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
+import { ok, OkPayload } from "../../schema/payloads.ts";
 import { DynamicRole } from "../access/acl.ts";
 import { onAnyAccess } from "../access/acl-plugin.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
-import { OkPayload, Role } from "../roles/roles.schema.ts";
+import { Role } from "../roles/roles.schema.ts";
 import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.ts";
 
 export const User = builder.prismaObject("User", {
@@ -130,20 +131,14 @@ builder.mutationFields((t) => ({
     type: OkPayload,
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "User" },
-    resolve: async (_root, args, ctx) => {
-      await ctx.services.users.delete(parseIntId(args.id), auditSourceOf(ctx));
-      return { ok: true };
-    },
+    resolve: (_root, args, ctx) => ok(ctx.services.users.delete(parseIntId(args.id), auditSourceOf(ctx))),
   }),
   unlockUser: t.field({
     type: OkPayload,
     description: "Lifts the failed sign-in lockout of a user, from every IP. Admin only unless a rule allows it.",
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "User" },
-    resolve: async (_root, args, ctx) => {
-      await ctx.services.users.unlock(parseIntId(args.id), auditSourceOf(ctx));
-      return { ok: true };
-    },
+    resolve: (_root, args, ctx) => ok(ctx.services.users.unlock(parseIntId(args.id), auditSourceOf(ctx))),
   }),
   updateMe: t.prismaField({
     type: User,
