@@ -1,6 +1,11 @@
-/** Writes schema.graphql from the Pothos schema (`npm run schema:print`). */
+/**
+ * Writes what is derived from the Pothos schema (`npm run schema:print`): schema.graphql, and
+ * src/rate-limited-fields.ts (the mutations declared with `rateLimit: true`, which config validation
+ * needs before any schema is built). Tests fail when either differs from the schema.
+ */
 import { writeFile } from "node:fs/promises";
-import { printSchema } from "../src/schema/index.ts";
+import { printRateLimitedFields, printSchema } from "../src/schema/index.ts";
 
 await writeFile(new URL("../schema.graphql", import.meta.url), `${printSchema()}\n`);
-console.log("schema.graphql written");
+await writeFile(new URL("../src/rate-limited-fields.ts", import.meta.url), printRateLimitedFields());
+console.log("schema.graphql and src/rate-limited-fields.ts written");

@@ -8,8 +8,9 @@ import { createContextFactory } from "./context.ts";
 import { maskErrorWithCode } from "./errors.ts";
 import { createClientIpResolver, type NodeServerContext } from "./http/client-ip.ts";
 import { corsPolicy } from "./http/cors.ts";
-import { GRAPHQL_ENDPOINT, httpPlugins } from "./http/index.ts";
+import { GRAPHQL_ENDPOINT, HEALTH_ENDPOINT, httpPlugins } from "./http/index.ts";
 import { createResponseCookies } from "./http/use-response-cookies.ts";
+import { defaultRulesOf } from "./modules/access/default-rules.ts";
 import { schema } from "./schema/index.ts";
 import { createServices, type Services, type ServicesDependencies } from "./services.ts";
 
@@ -38,7 +39,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const yoga = createYoga<NodeServerContext, GatehouseContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    healthCheckEndpoint: "/health",
+    healthCheckEndpoint: HEALTH_ENDPOINT,
     landingPage: false,
     graphiql: config.graphiql,
     logging: logger,
@@ -50,7 +51,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     multipart: false,
     cors: corsPolicy(config.corsOrigins),
     plugins: httpPlugins({ config, services, clientIp, cookies, isReady: () => database.isReachable() }),
-    context: createContextFactory({ services, clientIp, cookies: cookies.forRequest }),
+    context: createContextFactory({ services, clientIp, cookies: cookies.forRequest, defaultRules: defaultRulesOf(schema) }),
   });
 
   services.email.worker.start();

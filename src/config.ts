@@ -5,6 +5,9 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { RATE_LIMITED_FIELDS, type RateLimitedField } from "./rate-limited-fields.ts";
+
+export { RATE_LIMITED_FIELDS, type RateLimitedField } from "./rate-limited-fields.ts";
 
 export type Environment = Record<string, string | undefined>;
 
@@ -83,20 +86,11 @@ export interface RateLimitRule {
   windowSeconds: number;
 }
 
-/** Fields limited per client IP and per identifier/email. */
-export const RATE_LIMITED_FIELDS = [
-  "login",
-  "register",
-  "forgotPassword",
-  "resetPassword",
-  "emailConfirmation",
-  "sendEmailConfirmation",
-  "changePassword",
-  "refresh",
-] as const;
-export type RateLimitedField = (typeof RATE_LIMITED_FIELDS)[number];
 
-/** One rule per limited field: RATE_LIMIT_MAX/RATE_LIMIT_WINDOW_SECONDS, overridden by RATE_LIMITS. */
+/**
+ * One rule per limited field (the mutations declared with `rateLimit: true`):
+ * RATE_LIMIT_MAX/RATE_LIMIT_WINDOW_SECONDS, overridden by RATE_LIMITS.
+ */
 export type RateLimitsConfig = Record<RateLimitedField, RateLimitRule>;
 
 export interface LockoutConfig {
@@ -208,7 +202,15 @@ const jsonOf = <T extends z.ZodType>(schema: T) =>
   }).pipe(schema);
 
 const rateLimitRule = z.strictObject({ max: positiveInt, windowSeconds: positiveInt });
-const rateLimitOverrides = z.partialRecord(z.enum(RATE_LIMITED_FIELDS), rateLimitRule);
+const rateLimitOverrides = z
+  .record(z.string(), rateLimitRule)
+  .superRefine((overrides, ctx) => {
+    for (const name of Object.keys(overrides)) {
+      if ((RATE_LIMITED_FIELDS as readonly string[]).includes(name)) continue;
+      ctx.addIssue({ code: "custom", message: `"${name}" is not a rate-limited field (those are: ${RATE_LIMITED_FIELDS.join(", ")})` });
+    }
+  })
+  .transform((overrides) => overrides as Partial<Record<RateLimitedField, RateLimitRule>>);
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

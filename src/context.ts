@@ -3,6 +3,7 @@
  * user agent), the app's services, the request's authorizer and its refresh-token cookies.
  */
 import type { ClientIpResolver, NodeServerContext } from "./http/client-ip.ts";
+import type { AclRule } from "./modules/access/acl.ts";
 import type { RequestAuthorizer } from "./modules/access/authorizer.ts";
 import type { Viewer } from "./modules/auth/authenticate.ts";
 import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
@@ -32,9 +33,11 @@ export interface ContextDependencies {
   clientIp: ClientIpResolver;
   /** The cookies of a request (the HTTP layer adds their Set-Cookie headers to the response). */
   cookies: (request: Request) => RefreshCookies;
+  /** Rules that hold without a stored row: those the served schema's fields declare (defaultRulesOf). */
+  defaultRules: readonly AclRule[];
 }
 
-export function createContextFactory({ services, clientIp, cookies }: ContextDependencies) {
+export function createContextFactory({ services, clientIp, cookies, defaultRules }: ContextDependencies) {
   return async ({ request, req }: NodeServerContext & { request: Request }): Promise<GatehouseContext> => {
     const viewer = await services.auth.authenticate(request);
     return {
@@ -43,7 +46,7 @@ export function createContextFactory({ services, clientIp, cookies }: ContextDep
       ip: clientIp(request, req?.socket.remoteAddress),
       userAgent: request.headers.get("user-agent") ?? undefined,
       request,
-      authz: services.access.authorizer(() => viewer),
+      authz: services.access.authorizer(() => viewer, defaultRules),
       cookies: cookies(request),
     };
   };

@@ -1,9 +1,11 @@
 /**
- * The catalogue of error codes clients may see in `extensions.code`. Anything thrown that is not a
+ * The catalogues of what clients may see in an error's `extensions`: `code` (what kind of failure, with
+ * the HTTP-ish meaning Strapi's clients expect) and, for the expected failures of the flows, `reason`
+ * (why exactly, for clients to branch on instead of message text). Anything thrown that is not a
  * GatehouseError is masked by Yoga as INTERNAL_SERVER_ERROR ("Unexpected error."), so never wrap an
  * internal error in one of these.
  */
-import { GraphQLError } from "graphql";
+import { GraphQLError, type GraphQLErrorExtensions } from "graphql";
 import { maskError } from "graphql-yoga";
 
 export const ErrorCode = {
@@ -30,31 +32,107 @@ export const ErrorCode = {
   /** The request body is larger than MAX_BODY_BYTES (HTTP 413). */
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  /** A request Yoga could not read as GraphQL (malformed JSON, no query). */
+  BAD_REQUEST: "BAD_REQUEST",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Why an expected failure happened. A reason never says more than the message beside it: an unknown
+ * account and a wrong password are both INVALID_CREDENTIALS, and flows that always answer ok have none.
+ */
+export const FailureReason = {
+  /** An argument has the wrong shape (too long, not an email, an unknown profile field...). */
+  INVALID_INPUT: "INVALID_INPUT",
+  /** Wrong identifier or password, or no such account: the two are never told apart. */
+  INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+  /** Right password, but the address must be confirmed first (settings.emailConfirmation). */
+  EMAIL_NOT_CONFIRMED: "EMAIL_NOT_CONFIRMED",
+  ACCOUNT_BLOCKED: "ACCOUNT_BLOCKED",
+  /** Too many failed sign-ins from this client; `retryAfter` gives seconds. */
+  ACCOUNT_LOCKED: "ACCOUNT_LOCKED",
+  /** Too many calls of this field; `retryAfter` gives seconds. */
+  RATE_LIMITED: "RATE_LIMITED",
+  /** The new password breaks the policy; `problems` lists why. */
+  PASSWORD_POLICY: "PASSWORD_POLICY",
+  /** password and passwordConfirmation differ. */
+  PASSWORD_MISMATCH: "PASSWORD_MISMATCH",
+  WRONG_CURRENT_PASSWORD: "WRONG_CURRENT_PASSWORD",
+  SAME_PASSWORD: "SAME_PASSWORD",
+  /** A reset or confirmation code that is unknown, used or expired. */
+  INVALID_CODE: "INVALID_CODE",
+  /** An access or refresh token that is malformed, forged, unknown or revoked. */
+  INVALID_TOKEN: "INVALID_TOKEN",
+  TOKEN_EXPIRED: "TOKEN_EXPIRED",
+  /** The access token's session was revoked or has expired: sign in again. */
+  SESSION_ENDED: "SESSION_ENDED",
+  REGISTRATION_DISABLED: "REGISTRATION_DISABLED",
+  /** The username or email belongs to another account. */
+  IDENTITY_TAKEN: "IDENTITY_TAKEN",
+  /** Anonymous caller on something that needs a session. */
+  SIGN_IN_REQUIRED: "SIGN_IN_REQUIRED",
+  /** Signed-in caller whom no rule allows. */
+  NOT_ALLOWED: "NOT_ALLOWED",
+} as const;
+export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
+
+declare module "graphql" {
+  /** What Gatehouse puts in `extensions`, so the compiler checks every error against the catalogues. */
+  interface GraphQLErrorExtensions {
+    code?: ErrorCode;
+    reason?: FailureReason;
+    /** Seconds to wait (RATE_LIMITED, ACCOUNT_LOCKED). */
+    retryAfter?: number;
+    /** Which operation limit was exceeded (OPERATION_LIMIT_EXCEEDED). */
+    limit?: string;
+    /** The argument at fault. */
+    field?: string;
+    /** Unknown profile fields (register). */
+    fields?: string[];
+    /** Password policy problem codes (PASSWORD_POLICY). */
+    problems?: string[];
+  }
+}
+
+/** An expected failure as the flows declare it: Strapi's message and code, and the reason. */
+export interface Failure {
+  code: ErrorCode;
+  message: string;
+  reason: FailureReason;
+}
+
+/** Extensions besides the code (Omit would drop the declared keys: the interface has an index signature). */
+type Extensions = GraphQLErrorExtensions & { code?: never };
+
 export class GatehouseError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  constructor(code: ErrorCode, message: string, extensions: Extensions = {}) {
     super(message, { extensions: { ...extensions, code } });
     this.name = "GatehouseError";
   }
 }
 
-export const badUserInput = (message: string, extensions?: Record<string, unknown>) =>
+/** The error of a declared failure. */
+export const failure = ({ code, message, reason }: Failure, extensions: Extensions = {}) =>
+  new GatehouseError(code, message, { ...extensions, reason });
+
+export const badUserInput = (message: string, extensions?: Extensions) =>
   new GatehouseError(ErrorCode.BAD_USER_INPUT, message, extensions);
-export const unauthenticated = (message = "You must be signed in") =>
-  new GatehouseError(ErrorCode.UNAUTHENTICATED, message);
-export const forbidden = (message = "Forbidden") => new GatehouseError(ErrorCode.FORBIDDEN, message);
+export const unauthenticated = (message = "You must be signed in", reason: FailureReason = FailureReason.SIGN_IN_REQUIRED) =>
+  new GatehouseError(ErrorCode.UNAUTHENTICATED, message, { reason });
+export const forbidden = (message = "Forbidden", reason: FailureReason = FailureReason.NOT_ALLOWED) =>
+  new GatehouseError(ErrorCode.FORBIDDEN, message, { reason });
 export const notFound = (message = "Not found") => new GatehouseError(ErrorCode.NOT_FOUND, message);
 export const conflict = (message: string) => new GatehouseError(ErrorCode.CONFLICT, message);
 /** `retryAfterSeconds` is whole seconds, at least 1, as in an HTTP Retry-After header. */
 export const rateLimited = (retryAfterSeconds: number) =>
   new GatehouseError(ErrorCode.RATE_LIMITED, `Too many requests, retry in ${retryAfterSeconds} s`, {
     retryAfter: retryAfterSeconds,
+    reason: FailureReason.RATE_LIMITED,
   });
 export const accountLocked = (retryAfterSeconds: number) =>
   new GatehouseError(ErrorCode.ACCOUNT_LOCKED, `Too many failed attempts, retry in ${retryAfterSeconds} s`, {
     retryAfter: retryAfterSeconds,
+    reason: FailureReason.ACCOUNT_LOCKED,
   });
 export const operationLimitExceeded = (limit: string, message: string) =>
   new GatehouseError(ErrorCode.OPERATION_LIMIT_EXCEEDED, message, { limit });
@@ -67,7 +145,7 @@ export const operationLimitExceeded = (limit: string, message: string) =>
 export const maskErrorWithCode: typeof maskError = (error, message, isDev) => {
   const masked = maskError(error, message, isDev);
   if (masked instanceof GraphQLError && !masked.extensions.code) {
-    (masked.extensions as Record<string, unknown>).code = ErrorCode.BAD_USER_INPUT;
+    (masked.extensions as GraphQLErrorExtensions).code = ErrorCode.BAD_USER_INPUT;
   }
   return masked;
 };

@@ -1,17 +1,19 @@
 /**
- * The HTTP layer around the GraphQL schema: routes that are not GraphQL, and the guards every request
- * passes, cheapest first (headers, request rate, content type, body size), then the guards on the
+ * The HTTP layer around the GraphQL schema, in the order a request meets it: security headers (on every
+ * response), the request rate limit, the router (non-GraphQL routes, 404 for unknown paths), then the
+ * guards of the GraphQL endpoint, cheapest first (CSRF, content type, body size), then those on the
  * operation itself (NUL bytes, shape limits, validation rules).
  */
 import { type Plugin, useReadinessCheck } from "graphql-yoga";
 import { RATE_LIMITED_FIELDS, type Config } from "../config.ts";
 import type { Services } from "../services.ts";
 import type { ClientIpResolver, NodeServerContext } from "./client-ip.ts";
+import { useRouter } from "./router.ts";
+import { emailConfirmationRoute } from "./routes/email-confirmation.ts";
+import { jwksRoute } from "./routes/jwks.ts";
 import { useBodyLimit } from "./use-body-limit.ts";
-import { useConfirmationLink } from "./use-confirmation-link.ts";
 import { useCsrfGuard } from "./use-csrf-guard.ts";
 import { useJsonOnly } from "./use-json-only.ts";
-import { useJwks } from "./use-jwks.ts";
 import { useNoNullBytes } from "./use-no-null-bytes.ts";
 import { useOperationLimits } from "./use-operation-limits.ts";
 import { useRequestRateLimit } from "./use-request-rate-limit.ts";
@@ -21,6 +23,8 @@ import { useValidationRules } from "./use-validation-rules.ts";
 import { noIntrospectionRule, oncePerOperationRule } from "./validation-rules.ts";
 
 export const GRAPHQL_ENDPOINT = "/graphql";
+export const HEALTH_ENDPOINT = "/health";
+export const READY_ENDPOINT = "/ready";
 
 export interface HttpLayerDependencies {
   config: Config;
@@ -35,19 +39,23 @@ type HttpPlugin = Plugin | Plugin<Record<string, never>, NodeServerContext>;
 
 export function httpPlugins({ config, services, clientIp, cookies, isReady }: HttpLayerDependencies): HttpPlugin[] {
   const { max, windowSeconds } = config.requestRateLimit;
+  const healthChecks = [HEALTH_ENDPOINT, READY_ENDPOINT];
   return [
-    useReadinessCheck({ endpoint: "/ready", check: isReady }),
-    useJwks(services.tokens),
-    useConfirmationLink(services.auth, services.settings),
-    cookies.plugin,
-    ...(config.authCookie ? [useCsrfGuard()] : []),
     useSecurityHeaders({ hsts: config.nodeEnv === "production" }),
     useRequestRateLimit({
       limiter: services.security.limiter({ name: "rl:request", points: max, duration: windowSeconds }),
       clientIp,
-      endpoint: GRAPHQL_ENDPOINT,
+      exempt: healthChecks,
     }),
-    useJsonOnly({ endpoint: GRAPHQL_ENDPOINT }),
+    useReadinessCheck({ endpoint: READY_ENDPOINT, check: isReady }),
+    useRouter({
+      routes: [jwksRoute(services.tokens), emailConfirmationRoute(services.auth, services.settings)],
+      yogaPaths: [GRAPHQL_ENDPOINT, ...healthChecks],
+      clientIp,
+    }),
+    cookies.plugin,
+    ...(config.authCookie ? [useCsrfGuard()] : []),
+    useJsonOnly(),
     useBodyLimit({ maxBytes: config.maxBodyBytes }),
     useNoNullBytes(),
     useOperationLimits(config.operationLimits),

@@ -9,10 +9,11 @@ import { httpErrorResponse } from "./error-response.ts";
 
 const JSON_TYPE = /^application\/(graphql-response\+)?json\s*(;|$)/i;
 
-export function useJsonOnly({ endpoint }: { endpoint: string }): Plugin {
+/** Runs after the router, so every request it sees is one for the GraphQL endpoint. */
+export function useJsonOnly(): Plugin {
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
-      if (request.method !== "POST" || url.pathname !== endpoint) return;
+    onRequest({ request, endResponse, fetchAPI }) {
+      if (request.method !== "POST") return;
       if (JSON_TYPE.test(request.headers.get("content-type") ?? "")) return;
       endResponse(
         httpErrorResponse(fetchAPI, {

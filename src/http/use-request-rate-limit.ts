@@ -1,6 +1,7 @@
 /**
- * Request-level limit per client IP on the GraphQL endpoint. It runs before parsing, so a flood costs
- * one counter increment per request, and answers HTTP 429 with a Retry-After header.
+ * Request-level limit per client IP on every request but the health checks (GraphQL, the other routes,
+ * and paths that answer 404). It runs before parsing, so a flood costs one counter increment per
+ * request, and answers HTTP 429 with a Retry-After header.
  */
 import type { Plugin } from "graphql-yoga";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
@@ -14,14 +15,14 @@ export interface RequestRateLimitOptions {
   /** Counter per client IP (points = requests allowed per window). */
   limiter: RateLimiterAbstract;
   clientIp: ClientIpResolver;
-  /** Only requests to this path are counted (health checks are not). */
-  endpoint: string;
+  /** Paths not counted: the health checks, which orchestrators poll and must never see refused. */
+  exempt: readonly string[];
 }
 
-export function useRequestRateLimit({ limiter, clientIp, endpoint }: RequestRateLimitOptions): Plugin<Record<string, never>, NodeServerContext> {
+export function useRequestRateLimit({ limiter, clientIp, exempt }: RequestRateLimitOptions): Plugin<Record<string, never>, NodeServerContext> {
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
-      if (url.pathname !== endpoint || request.method === "OPTIONS") return;
+      if (exempt.includes(url.pathname) || request.method === "OPTIONS") return;
       const ip = clientIp(request, serverContext.req?.socket.remoteAddress) ?? "unknown";
       try {
         await limiter.consume(ip);

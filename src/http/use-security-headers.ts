@@ -20,7 +20,9 @@ export function useSecurityHeaders({ hsts }: SecurityHeadersOptions): Plugin {
       headers.set("x-content-type-options", "nosniff");
       headers.set("referrer-policy", "no-referrer");
       headers.set("x-frame-options", "DENY");
-      headers.set("content-security-policy", isHtml ? "frame-ancestors 'none'" : API_CSP);
+      // A page that sets its own policy (the confirmation link's) keeps it, with framing refused.
+      const own = headers.get("content-security-policy");
+      headers.set("content-security-policy", own ? `${own}; frame-ancestors 'none'` : isHtml ? "frame-ancestors 'none'" : API_CSP);
       // Responses may carry tokens: no shared or browser cache may keep them.
       if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
       // Two years, the preload list's minimum; browsers then refuse plain http for this host.

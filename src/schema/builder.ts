@@ -2,8 +2,9 @@
  * The Pothos builder. It defines no types: feature modules do (see schema/index.ts).
  *
  * Plugin order matters: scope-auth first so nothing resolves before authorization, federation last since
- * it wraps resolvers and needs the directives plugin. The ACL plugin only rewrites field options (it
- * hands scope-auth the check of each guarded field), so its place does not change the wrapping order.
+ * it wraps resolvers and needs the directives plugin. The ACL and rate-limit plugins only rewrite field
+ * options and extensions (the ACL hands scope-auth the check of each guarded field), so their place does
+ * not change the wrapping order.
  */
 import SchemaBuilder from "@pothos/core";
 import DirectivesPlugin from "@pothos/plugin-directives";
@@ -16,6 +17,7 @@ import type PrismaTypes from "../generated/pothos-types.ts";
 import { getDatamodel } from "../generated/pothos-types.ts";
 import { JSONObjectResolver } from "graphql-scalars";
 import AclPlugin from "../modules/access/acl-plugin.ts";
+import RateLimitPlugin from "./rate-limit-plugin.ts";
 
 /**
  * Builds a Gatehouse schema builder. The app has exactly one (`builder` below); tests build their own to
@@ -33,7 +35,7 @@ export function createSchemaBuilder() {
       JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
     };
   }>({
-    plugins: [AclPlugin, ScopeAuthPlugin, PrismaPlugin, DirectivesPlugin, FederationPlugin],
+    plugins: [AclPlugin, RateLimitPlugin, ScopeAuthPlugin, PrismaPlugin, DirectivesPlugin, FederationPlugin],
     defaultFieldNullability: false,
     prisma: {
       client: (ctx) => ctx.services.prisma,

@@ -5,8 +5,9 @@
 import { AclPermission, AclPrincipalType } from "../../generated/prisma/client.ts";
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
+import { ok, OkPayload } from "../../schema/payloads.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
-import { ok, OkPayload } from "../roles/roles.schema.ts";
+import { DynamicRole } from "./acl.ts";
 import { guardedFields } from "./acl-plugin.ts";
 import { listPermissions } from "./permissions.ts";
 
@@ -65,6 +66,8 @@ builder.queryFields((t) => ({
   myPermissions: t.field({
     type: [Permission],
     description: "What the caller may do: every guarded field they may use, and on which records.",
+    // Front-ends ask what to offer before sign-in too.
+    acl: { allow: [DynamicRole.EVERYONE] },
     resolve: (_root, _args, ctx, info) => listPermissions(ctx.authz, ctx.viewer, guardedFields(info.schema)),
   }),
 }));

@@ -3,11 +3,11 @@
  * `myPermissions`, and the stored rules admins manage. Plain inputs in, records out; no GraphQL here.
  */
 import { badUserInput } from "../../errors.ts";
-import type { AclPermission, AclPrincipalType, AclRule, PrismaClient } from "../../generated/prisma/client.ts";
+import type { AclPermission, AclPrincipalType, AclRule as StoredAclRule, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
 import type { Viewer } from "../auth/authenticate.ts";
-import { DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
+import { type AclRule, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
 import { createRequestAuthorizer, type RequestAuthorizer } from "./authorizer.ts";
 import type { DynamicRoles } from "./dynamic-roles.ts";
 
@@ -28,7 +28,7 @@ export interface AccessDependencies {
 
 export function createAccessService({ prisma, audit, dynamicRoles }: AccessDependencies) {
   /** Audits a stored rule's creation or deletion (ACL_CHANGED) with the whole rule, which holds no secret. */
-  const aclChanged = (source: AuditSource, change: "created" | "deleted", rule: AclRule) =>
+  const aclChanged = (source: AuditSource, change: "created" | "deleted", rule: StoredAclRule) =>
     audit.recordBy(source, {
       action: AuditAction.ACL_CHANGED,
       targetType: "AclRule",
@@ -55,9 +55,10 @@ export function createAccessService({ prisma, audit, dynamicRoles }: AccessDepen
   return {
     /**
      * The authorizer of one request. Roles come from the database on each request, never from the token;
-     * `viewer` is read on first use.
+     * `viewer` is read on first use. `defaultRules` are those of the schema served (defaultRulesOf).
      */
-    authorizer: (viewer: () => Viewer | null): RequestAuthorizer => createRequestAuthorizer({ prisma, viewer, dynamicRoles }),
+    authorizer: (viewer: () => Viewer | null, defaultRules: readonly AclRule[]): RequestAuthorizer =>
+      createRequestAuthorizer({ prisma, viewer, dynamicRoles, defaultRules }),
 
     listRules: () => prisma.aclRule.findMany({ orderBy: { id: "asc" } }),
 

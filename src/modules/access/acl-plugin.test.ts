@@ -5,8 +5,9 @@ import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { createSchemaBuilder } from "../../schema/builder.ts";
 import { schema } from "../../schema/index.ts";
 import type { AclRule } from "./acl.ts";
-import { guardedFields } from "./acl-plugin.ts";
+import { guardedFields, onAnyAccess } from "./acl-plugin.ts";
 import { createRequestAuthorizer } from "./authorizer.ts";
+import { defaultRulesOf } from "./default-rules.ts";
 import { createDynamicRoles } from "./dynamic-roles.ts";
 
 /** Just what the authorizer reads: the caller's roles and the stored rules. */
@@ -27,7 +28,12 @@ function contextFor(viewer: Viewer | null, stored: Partial<AclRule>[] = []): Gat
     userAgent: undefined,
     request: new Request("http://localhost/graphql"),
     cookies: {} as GatehouseContext["cookies"],
-    authz: createRequestAuthorizer({ prisma, viewer: () => viewer, dynamicRoles: createDynamicRoles() }),
+    authz: createRequestAuthorizer({
+      prisma,
+      viewer: () => viewer,
+      dynamicRoles: createDynamicRoles(),
+      defaultRules: defaultRulesOf(testSchema()),
+    }),
   };
 }
 
@@ -36,7 +42,7 @@ function testSchema() {
   const builder = createSchemaBuilder();
   builder.queryFields((t) => ({
     unruledField: t.string({ resolve: () => "secret" }),
-    me: t.string({ resolve: () => "me" }),
+    me: t.string({ acl: { allow: [onAnyAccess("$authenticated")] }, resolve: () => "me" }),
   }));
   builder.mutationField("unruledMutation", (t) => t.boolean({ resolve: () => true }));
   return builder.toSchema();

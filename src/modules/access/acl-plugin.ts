@@ -2,7 +2,9 @@
  * A small Pothos plugin that puts every root field, and every object field marked with `acl`, under
  * the ACL: it derives the field's schema coordinate and access type and hands scope-auth a check
  * against the per-request authorizer. Root fields need no option at all, which is the point: a field
- * added later is covered, and with no rule for it the default is deny.
+ * added later is covered, and with no rule for it the default is deny. A field opens itself by naming
+ * the principals of its default rule (`acl: { allow: ["$everyone"] }`); default-rules.ts collects
+ * those from the built schema.
  */
 import SchemaBuilder, {
   BasePlugin,
@@ -14,12 +16,23 @@ import SchemaBuilder, {
   type TypeParam,
 } from "@pothos/core";
 import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from "graphql";
-import type { AccessType } from "./acl.ts";
+import type { AccessType, AclRule, RuleAccessType } from "./acl.ts";
 import type { RequestAuthorizer } from "./authorizer.ts";
 import type { AccessTarget } from "./dynamic-roles.ts";
 
+/**
+ * A principal the field's default rule allows, on the field's own access type; or on every access type
+ * (`accessType: "*"`), which any stored rule naming the field for a static role outranks.
+ */
+export type DefaultAllow = string | { principal: string; accessType: RuleAccessType };
+
+/** Allows `principal` on every access type of the field (see DefaultAllow). */
+export const onAnyAccess = (principal: string): DefaultAllow => ({ principal, accessType: "*" });
+
 /** Per-field ACL options. */
 export interface AclFieldOptions {
+  /** Principals (roles such as `$everyone` or `admin`) allowed without any stored rule. Default: none. */
+  allow?: readonly DefaultAllow[];
   /** Defaults to WRITE for mutations and READ for everything else. */
   accessType?: AccessType;
   /**
@@ -33,6 +46,8 @@ export interface AclFieldOptions {
 export interface FieldAcl {
   resource: string;
   accessType: AccessType;
+  /** The field's default rules, from its `allow` option. */
+  defaultRules: AclRule[];
 }
 
 declare global {
@@ -104,7 +119,11 @@ export class PothosAclPlugin<Types extends SchemaTypes> extends BasePlugin<Types
         .check({ resource, accessType }, targetOf(parent, args), isRoot ? args : {})
         .then((decision) => decision.allowed);
 
-    const acl: FieldAcl = { resource, accessType };
+    const defaultRules = (options.allow ?? []).map((entry): AclRule => {
+      const { principal, accessType: ruleAccessType } = typeof entry === "string" ? { principal: entry, accessType } : entry;
+      return { resource, accessType: ruleAccessType, principalType: "ROLE", principalId: principal, permission: "ALLOW" };
+    });
+    const acl: FieldAcl = { resource, accessType, defaultRules };
     return {
       ...fieldConfig,
       extensions: { ...fieldConfig.extensions, acl },

@@ -14,7 +14,6 @@ import {
   resolveAccess,
 } from "./acl.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import { defaultRules } from "./default-rules.ts";
 import { type AccessTarget, type DynamicRoleInput, type DynamicRoles, type HeldRole, holdsDynamicRole } from "./dynamic-roles.ts";
 
 export interface RequestAuthorizer {
@@ -30,6 +29,8 @@ export interface AuthorizerDependencies {
   /** Read on first use: the viewer is set by the authentication module while the context is built. */
   viewer: () => Viewer | null;
   dynamicRoles: DynamicRoles;
+  /** Rules that hold without a stored row: the schema's (see defaultRulesOf in default-rules.ts). */
+  defaultRules: readonly AclRule[];
 }
 
 /** Stored rules with an access type the engine does not know are ignored rather than widened. */
@@ -67,7 +68,7 @@ export function loadHeldRoles(prisma: PrismaClient, viewer: Viewer | null): Prom
   return prisma.role.findMany({ where, select: { id: true, name: true, type: true }, orderBy: { id: "asc" } });
 }
 
-export function createRequestAuthorizer({ prisma, viewer, dynamicRoles }: AuthorizerDependencies): RequestAuthorizer {
+export function createRequestAuthorizer({ prisma, viewer, dynamicRoles, defaultRules }: AuthorizerDependencies): RequestAuthorizer {
   let loaded: Promise<{ roles: HeldRole[]; rules: AclRule[] }> | undefined;
   const load = () => {
     loaded ??= Promise.all([loadHeldRoles(prisma, viewer()), loadStoredRules(prisma)]).then(([roles, stored]) => ({

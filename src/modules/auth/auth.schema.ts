@@ -3,9 +3,23 @@
  * and nullability follow Strapi's GraphQL API so its front-ends work unchanged; additions are optional.
  */
 import type { GatehouseContext } from "../../context.ts";
-import { unauthenticated } from "../../errors.ts";
+import { failure, unauthenticated } from "../../errors.ts";
 import { builder } from "../../schema/builder.ts";
+import { ok } from "../../schema/payloads.ts";
+import { DynamicRole } from "../access/acl.ts";
+import { onAnyAccess } from "../access/acl-plugin.ts";
+import { AuthFailure } from "./failures.ts";
 import type { AuthResult, AuthUser, RequestMeta } from "./auth.service.ts";
+
+/**
+ * What a caller needs before having a session. `$everyone` rather than the Public role: a client holding
+ * a stale access token must still be able to sign in again or refresh.
+ */
+const beforeSignIn = { allow: [DynamicRole.EVERYONE] };
+/** A public auth mutation: open to everyone, rate limited per IP and identifier, once per operation. */
+const publicAuthMutation = { acl: beforeSignIn, rateLimit: true } as const;
+/** What every signed-in user may do on their own account. */
+const signedIn = { allow: [onAnyAccess(DynamicRole.AUTHENTICATED)] };
 
 function requestMeta(ctx: GatehouseContext): RequestMeta {
   return { ip: ctx.ip, userAgent: ctx.userAgent, browserSession: ctx.cookies.enabled };
@@ -106,11 +120,13 @@ const Session = builder.objectRef<SessionRow>("Session").implement({
 builder.queryFields((t) => ({
   me: t.field({
     type: Me,
+    acl: signedIn,
     nullable: true,
     resolve: (_root, _args, ctx) => ctx.services.auth.getUser(requireViewer(ctx).userId),
   }),
   sessions: t.field({
     type: [Session],
+    acl: signedIn,
     resolve: async (_root, _args, ctx) => {
       const viewer = requireViewer(ctx);
       const sessions = await ctx.services.auth.listSessions(viewer.userId);
@@ -122,11 +138,13 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
+    ...publicAuthMutation,
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => deliver(ctx, await ctx.services.auth.login(input, requestMeta(ctx))),
   }),
   register: t.field({
     type: LoginPayload,
+    ...publicAuthMutation,
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { profile, ...credentials } = input;
@@ -136,16 +154,15 @@ builder.mutationFields((t) => ({
   }),
   forgotPassword: t.field({
     type: PasswordPayload,
+    ...publicAuthMutation,
     nullable: true,
     description: "Always answers ok: true, whether or not the address belongs to an account.",
     args: { email: t.arg.string({ required: true }) },
-    resolve: async (_root, { email }, ctx) => {
-      await ctx.services.auth.forgotPassword(email, requestMeta(ctx));
-      return { ok: true };
-    },
+    resolve: (_root, { email }, ctx) => ok(ctx.services.auth.forgotPassword(email, requestMeta(ctx))),
   }),
   resetPassword: t.field({
     type: LoginPayload,
+    ...publicAuthMutation,
     nullable: true,
     args: {
       password: t.arg.string({ required: true }),
@@ -156,6 +173,8 @@ builder.mutationFields((t) => ({
   }),
   changePassword: t.field({
     type: LoginPayload,
+    acl: signedIn,
+    rateLimit: true,
     nullable: true,
     args: {
       currentPassword: t.arg.string({ required: true }),
@@ -167,6 +186,7 @@ builder.mutationFields((t) => ({
   }),
   emailConfirmation: t.field({
     type: LoginPayload,
+    ...publicAuthMutation,
     nullable: true,
     args: { confirmation: t.arg.string({ required: true }) },
     resolve: async (_root, { confirmation }, ctx) =>
@@ -174,21 +194,20 @@ builder.mutationFields((t) => ({
   }),
   sendEmailConfirmation: t.field({
     type: PasswordPayload,
+    ...publicAuthMutation,
     nullable: true,
     description: "Sends the confirmation email again. Always answers ok: true.",
     args: { email: t.arg.string({ required: true }) },
-    resolve: async (_root, { email }, ctx) => {
-      await ctx.services.auth.sendEmailConfirmation(email, requestMeta(ctx));
-      return { ok: true };
-    },
+    resolve: (_root, { email }, ctx) => ok(ctx.services.auth.sendEmailConfirmation(email, requestMeta(ctx))),
   }),
   refresh: t.field({
     type: RefreshPayload,
+    ...publicAuthMutation,
     description: "Exchanges a refresh token (argument, or the HttpOnly cookie in cookie mode) for a new pair.",
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {
       const token = args.refreshToken ?? ctx.cookies.refreshToken();
-      if (!token) throw unauthenticated("Invalid refresh token");
+      if (!token) throw failure(AuthFailure.INVALID_REFRESH_TOKEN);
       const result = await ctx.services.auth.refresh(token, requestMeta(ctx));
       if (!ctx.cookies.enabled) return result;
       ctx.cookies.setRefreshToken(result.refreshToken);
@@ -197,6 +216,7 @@ builder.mutationFields((t) => ({
   }),
   logout: t.field({
     type: PasswordPayload,
+    acl: signedIn,
     description: "Ends the current session, or every session of the user with all: true.",
     args: { all: t.arg.boolean({ required: false, defaultValue: false }) },
     resolve: async (_root, args, ctx) => {
@@ -210,7 +230,7 @@ builder.mutationFields((t) => ({
     description: "Ends one of the current user's sessions.",
     args: { id: t.arg.id({ required: true }) },
     // The ACL's $owner rule for this mutation looks up the session's owner.
-    acl: { model: "Session" },
+    acl: { model: "Session", allow: [onAnyAccess(DynamicRole.OWNER)] },
     resolve: async (_root, { id }, ctx) => ({
       ok: await ctx.services.auth.revokeSession(requireViewer(ctx).userId, String(id), requestMeta(ctx)),
     }),

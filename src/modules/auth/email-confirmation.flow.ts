@@ -2,11 +2,11 @@
  * Email confirmation: the code from the confirmation email (by the `emailConfirmation` mutation or the
  * link's route) confirms the address; `sendEmailConfirmation` sends the email again.
  */
-import { badUserInput } from "../../errors.ts";
+import { failure } from "../../errors.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import type { AuthResult, FlowKit, RequestMeta } from "./flow-kit.ts";
 import { code, email, identifierOf } from "./inputs.ts";
-import { AuthMessage } from "./messages.ts";
+import { AuthFailure } from "./failures.ts";
 import { consumeOneTimeCode } from "./one-time-codes.ts";
 
 /** Path of the link in confirmation emails (served by the HTTP router). */
@@ -32,11 +32,17 @@ export function createEmailConfirmationFlow(kit: FlowKit) {
     return owner;
   }
 
+  /** The confirmation link: limited like the mutation (one budget for both), confirms without signing in. */
+  async function confirmEmailByLink(confirmation: string, meta: RequestMeta): Promise<number | null> {
+    await rateLimits.consume("emailConfirmation", { ip: meta.ip });
+    return confirmEmailCode(confirmation, meta);
+  }
+
   /** `emailConfirmation` mutation: confirms, then signs the user in as Strapi does. */
   async function confirmEmail(confirmation: string, meta: RequestMeta): Promise<AuthResult> {
     await rateLimits.consume("emailConfirmation", { ip: meta.ip });
     const userId = await confirmEmailCode(confirmation, meta);
-    if (userId === null) throw badUserInput(AuthMessage.INVALID_CONFIRMATION);
+    if (userId === null) throw failure(AuthFailure.INVALID_CONFIRMATION);
     return kit.signIn(await kit.requireUser(userId), meta);
   }
 
@@ -50,5 +56,5 @@ export function createEmailConfirmationFlow(kit: FlowKit) {
     await kit.sendCodeEmail("EMAIL_CONFIRMATION", user, confirmationUrl(kit.publicUrl));
   }
 
-  return { confirmEmailCode, confirmEmail, sendEmailConfirmation };
+  return { confirmEmailByLink, confirmEmail, sendEmailConfirmation };
 }

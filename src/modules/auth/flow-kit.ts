@@ -3,7 +3,7 @@
  * user in, audit from the request, check a password, issue a one-time code with its email).
  */
 import type { JwtConfig } from "../../config.ts";
-import { forbidden, unauthenticated } from "../../errors.ts";
+import { failure, unauthenticated } from "../../errors.ts";
 import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { AuditAction, AuditEntryInput, AuditService } from "../audit/audit.service.ts";
 import type { EmailService } from "../email/email.service.ts";
@@ -11,7 +11,7 @@ import type { EmailTemplateName } from "../email/templates/index.ts";
 import { normalizePassword } from "../security/password-policy.ts";
 import type { SecurityService } from "../security/security.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
-import { AuthMessage } from "./messages.ts";
+import { AuthFailure } from "./failures.ts";
 import { issueOneTimeCode } from "./one-time-codes.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { type SessionPolicy, startSession } from "./sessions.ts";
@@ -86,7 +86,7 @@ export function createFlowKit(deps: AuthDependencies) {
   async function requireUser(userId: number): Promise<AuthUser> {
     const user = await prisma.user.findUnique({ where: { id: userId }, include: userWithRole });
     if (!user) throw unauthenticated();
-    if (user.blocked) throw forbidden(AuthMessage.BLOCKED);
+    if (user.blocked) throw failure(AuthFailure.BLOCKED);
     return user;
   }
 

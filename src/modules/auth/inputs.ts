@@ -1,6 +1,6 @@
 /** The shapes auth inputs must have before any flow looks at them; a bad one is BAD_USER_INPUT. */
 import { z } from "zod";
-import { badUserInput } from "../../errors.ts";
+import { badUserInput, FailureReason } from "../../errors.ts";
 
 // NFKC folds compatibility look-alikes (full-width letters, ligatures) into one spelling; control
 // characters and spaces never belong in a name someone has to type to sign in.
@@ -28,7 +28,7 @@ export const code = z.string().trim().min(1).max(256);
 
 export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw badUserInput(result.error.issues[0]?.message ?? "Invalid input");
+  if (!result.success) throw badUserInput(result.error.issues[0]?.message ?? "Invalid input", { reason: FailureReason.INVALID_INPUT });
   return result.data;
 }
 

@@ -2,11 +2,11 @@
  * Passwords: `forgotPassword` emails a reset code, `resetPassword` spends it, `changePassword` needs the
  * current one. A new password always ends every session of the user.
  */
-import { badUserInput } from "../../errors.ts";
+import { failure } from "../../errors.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import type { AuthResult, FlowKit, RequestMeta } from "./flow-kit.ts";
 import { code, email, identifierOf, parse, password } from "./inputs.ts";
-import { AuthMessage } from "./messages.ts";
+import { AuthFailure } from "./failures.ts";
 import { consumeOneTimeCode, findOneTimeCodeHolder } from "./one-time-codes.ts";
 import { revokeAllSessions } from "./sessions.ts";
 
@@ -53,14 +53,14 @@ export function createPasswordFlow(kit: FlowKit) {
   async function resetPassword(input: ResetPasswordInput, meta: RequestMeta): Promise<AuthResult> {
     await rateLimits.consume("resetPassword", { ip: meta.ip });
     const next = parse(password, input.password);
-    if (next !== input.passwordConfirmation) throw badUserInput(AuthMessage.PASSWORDS_DO_NOT_MATCH);
+    if (next !== input.passwordConfirmation) throw failure(AuthFailure.PASSWORDS_DO_NOT_MATCH);
     const resetCode = parse(code, input.code);
     // The policy needs the account's names; look the code up first so a refused password does not
     // spend it. Consuming in applyReset is still the atomic, single-use step.
     const holder = await findOneTimeCodeHolder(prisma, { code: resetCode, purpose: "PASSWORD_RESET" });
-    if (!holder) throw badUserInput(AuthMessage.INCORRECT_CODE);
+    if (!holder) throw failure(AuthFailure.INCORRECT_CODE);
     const userId = await applyReset(resetCode, await passwords.hash(passwordPolicy.assertAcceptable(next, holder)));
-    if (userId === null) throw badUserInput(AuthMessage.INCORRECT_CODE);
+    if (userId === null) throw failure(AuthFailure.INCORRECT_CODE);
     await kit.auditOwnAccount(meta, AuditAction.PASSWORD_RESET, userId);
     return kit.signIn(await kit.requireUser(userId), meta);
   }
@@ -72,10 +72,10 @@ export function createPasswordFlow(kit: FlowKit) {
     if (!(await kit.verifyPassword(parse(password, input.currentPassword), user.passwordHash))) {
       const metadata = { reason: "wrong-current-password" };
       await kit.auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId, { success: false, metadata });
-      throw badUserInput(AuthMessage.WRONG_CURRENT_PASSWORD);
+      throw failure(AuthFailure.WRONG_CURRENT_PASSWORD);
     }
-    if (next !== input.passwordConfirmation) throw badUserInput(AuthMessage.PASSWORDS_DO_NOT_MATCH);
-    if (input.currentPassword === next) throw badUserInput(AuthMessage.SAME_PASSWORD);
+    if (next !== input.passwordConfirmation) throw failure(AuthFailure.PASSWORDS_DO_NOT_MATCH);
+    if (input.currentPassword === next) throw failure(AuthFailure.SAME_PASSWORD);
     const passwordHash = await passwords.hash(passwordPolicy.assertAcceptable(next, user));
     await prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id: userId }, data: { passwordHash } });

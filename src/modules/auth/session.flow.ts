@@ -1,12 +1,12 @@
 /** Sessions of a signed-in user: refresh (rotation with reuse detection), logout, revocation, listing. */
 import { z } from "zod";
-import { unauthenticated } from "../../errors.ts";
+import { failure } from "../../errors.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import type { Viewer } from "./authenticate.ts";
 import type { FlowKit, RequestMeta } from "./flow-kit.ts";
 import { userWithRole } from "./flow-kit.ts";
 import { code, parse } from "./inputs.ts";
-import { AuthMessage } from "./messages.ts";
+import { AuthFailure } from "./failures.ts";
 import { revokeAllSessions, revokeSession, rotateRefreshToken } from "./sessions.ts";
 
 export function createSessionFlow(kit: FlowKit) {
@@ -19,7 +19,7 @@ export function createSessionFlow(kit: FlowKit) {
       if (outcome.reason === "reused") {
         await audit(meta, { action: AuditAction.SESSION_REVOKED, success: false, metadata: { reason: "refresh-token-reuse" } });
       }
-      throw unauthenticated(AuthMessage.INVALID_REFRESH_TOKEN);
+      throw failure(AuthFailure.INVALID_REFRESH_TOKEN);
     }
     const { userId, session } = outcome;
     const jwt = await kit.accessToken(userId, session.sessionId, await kit.roleTypes(userId));

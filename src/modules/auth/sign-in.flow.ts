@@ -1,10 +1,10 @@
 /** `login`: identifier and password in, a session out; the same answer and work for unknown accounts. */
-import { badUserInput, forbidden } from "../../errors.ts";
+import { badUserInput, failure, FailureReason } from "../../errors.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import type { AuthResult, AuthUser, FlowKit, RequestMeta } from "./flow-kit.ts";
 import { userWithRole } from "./flow-kit.ts";
 import { identifier, parse, password } from "./inputs.ts";
-import { AuthMessage } from "./messages.ts";
+import { AuthFailure } from "./failures.ts";
 
 export interface LoginInput {
   identifier: string;
@@ -29,13 +29,13 @@ export function createSignInFlow(kit: FlowKit) {
   /** Checked only after the password, as Strapi does, so these answers reveal nothing to a guesser. */
   async function refusalOf(user: AuthUser) {
     const { emailConfirmation } = await settings.getAdvanced();
-    if (emailConfirmation && !user.confirmed) return { reason: "unconfirmed", message: AuthMessage.NOT_CONFIRMED };
-    if (user.blocked) return { reason: "blocked", message: AuthMessage.BLOCKED };
+    if (emailConfirmation && !user.confirmed) return { audited: "unconfirmed", failure: AuthFailure.NOT_CONFIRMED };
+    if (user.blocked) return { audited: "blocked", failure: AuthFailure.BLOCKED };
     return null;
   }
 
   async function login(input: LoginInput, meta: RequestMeta): Promise<AuthResult> {
-    if (input.provider !== "local") throw badUserInput(`Provider ${input.provider} is not enabled`);
+    if (input.provider !== "local") throw badUserInput(`Provider ${input.provider} is not enabled`, { reason: FailureReason.INVALID_INPUT });
     const who = parse(identifier, input.identifier);
     const secret = parse(password, input.password);
     // Counted before any password is evaluated: under a flood exactly `limit` attempts reach bcrypt.
@@ -51,14 +51,14 @@ export function createSignInFlow(kit: FlowKit) {
     const valid = await kit.verifyPassword(secret, user?.passwordHash);
     if (!user || !valid) {
       await recordFailure(meta, user, await attempt.failed());
-      throw badUserInput(AuthMessage.INVALID_CREDENTIALS);
+      throw failure(AuthFailure.INVALID_CREDENTIALS);
     }
     await attempt.succeeded();
     const refusal = await refusalOf(user);
     if (refusal) {
-      const metadata = { reason: refusal.reason };
+      const metadata = { reason: refusal.audited };
       await auditOwnAccount(meta, AuditAction.LOGIN_FAILED, user.id, { success: false, metadata });
-      throw forbidden(refusal.message);
+      throw failure(refusal.failure);
     }
     await auditOwnAccount(meta, AuditAction.LOGIN_SUCCEEDED, user.id);
     return kit.signIn(user, meta);

@@ -1,5 +1,5 @@
 /** `register`: a new local account with the default role, signed in at once unless it must confirm its email. */
-import { badUserInput, forbidden } from "../../errors.ts";
+import { badUserInput, failure, FailureReason } from "../../errors.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
@@ -7,7 +7,7 @@ import { confirmationUrl } from "./email-confirmation.flow.ts";
 import type { AuthResult, AuthUser, FlowKit, RequestMeta } from "./flow-kit.ts";
 import { userWithRole } from "./flow-kit.ts";
 import { email, parse, password, username } from "./inputs.ts";
-import { AuthMessage } from "./messages.ts";
+import { AuthFailure } from "./failures.ts";
 
 export interface RegisterInput {
   username: string;
@@ -24,7 +24,7 @@ export function createSignUpFlow(kit: FlowKit) {
   function assertAllowedFields(extra: Record<string, unknown>, allowed: readonly string[]) {
     const unknownFields = Object.keys(extra).filter((field) => !allowed.includes(field));
     if (unknownFields.length > 0) {
-      throw badUserInput(`Invalid parameters: ${unknownFields.join(", ")}`, { fields: unknownFields });
+      throw badUserInput(`Invalid parameters: ${unknownFields.join(", ")}`, { fields: unknownFields, reason: FailureReason.INVALID_INPUT });
     }
   }
 
@@ -44,7 +44,7 @@ export function createSignUpFlow(kit: FlowKit) {
       });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-        throw badUserInput(AuthMessage.TAKEN);
+        throw failure(AuthFailure.TAKEN);
       }
       throw error;
     }
@@ -53,7 +53,7 @@ export function createSignUpFlow(kit: FlowKit) {
   async function register(input: RegisterInput, meta: RequestMeta): Promise<AuthResult> {
     await rateLimits.consume("register", { ip: meta.ip, identifier: input.email });
     const current = await settings.getAdvanced();
-    if (!current.allowRegister) throw forbidden(AuthMessage.REGISTER_DISABLED);
+    if (!current.allowRegister) throw failure(AuthFailure.REGISTER_DISABLED);
     const identity = { username: parse(username, input.username), email: parse(email, input.email) };
     const accepted = passwordPolicy.assertAcceptable(parse(password, input.password), identity);
     assertAllowedFields(input.extra, current.registerAllowedFields);

@@ -5,6 +5,7 @@
 import { parseIntId } from "../../lib/ids.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
 import { builder } from "../../schema/builder.ts";
+import { ok, OkPayload } from "../../schema/payloads.ts";
 
 export const Role = builder.prismaObject("Role", {
   description: "A static role stored in the database (Public, Authenticated, Admin or custom).",
@@ -19,10 +20,6 @@ export const Role = builder.prismaObject("Role", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
-});
-
-export const OkPayload = builder.objectRef<{ ok: boolean }>("OkPayload").implement({
-  fields: (t) => ({ ok: t.exposeBoolean("ok") }),
 });
 
 const RoleInput = builder.inputType("RoleInput", {
@@ -54,11 +51,6 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) => ctx.services.roles.get(parseIntId(args.id), query),
   }),
 }));
-
-export const ok = async (operation: Promise<unknown>) => {
-  await operation;
-  return { ok: true };
-};
 
 builder.mutationFields((t) => ({
   createRole: t.prismaField({

@@ -4,7 +4,7 @@
  * the account's own name or email.
  */
 import { dictionary } from "@zxcvbn-ts/language-common";
-import { badUserInput } from "../../errors.ts";
+import { badUserInput, FailureReason } from "../../errors.ts";
 
 export interface PasswordPolicyOptions {
   /** Fewest Unicode code points (PASSWORD_MIN_LENGTH; NIST requires 15 for single-factor use, 8 with MFA). */
@@ -103,6 +103,7 @@ export function createPasswordPolicy({ minLength, maxLength, blocklist }: Passwo
         throw badUserInput(`Password not accepted: ${found.map((p) => p.message).join("; ")}`, {
           field: "password",
           problems: found.map((p) => p.code),
+          reason: FailureReason.PASSWORD_POLICY,
         });
       }
       return normalizePassword(password);

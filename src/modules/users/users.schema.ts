@@ -5,8 +5,11 @@
 import { unauthenticated } from "../../errors.ts";
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
+import { ok, OkPayload } from "../../schema/payloads.ts";
+import { DynamicRole } from "../access/acl.ts";
+import { onAnyAccess } from "../access/acl-plugin.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
-import { OkPayload, Role } from "../roles/roles.schema.ts";
+import { Role } from "../roles/roles.schema.ts";
 import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.ts";
 
 export const User = builder.prismaObject("User", {
@@ -18,7 +21,7 @@ export const User = builder.prismaObject("User", {
     email: t.exposeString("email", {
       nullable: true,
       description: "Null unless the caller may read it (by default: the user themselves and admins).",
-      acl: true,
+      acl: { allow: [onAnyAccess(DynamicRole.OWNER)] },
       unauthorizedResolver: () => null,
     }),
     provider: t.exposeString("provider"),
@@ -106,6 +109,7 @@ builder.queryFields((t) => ({
   }),
   user: t.prismaField({
     type: User,
+    acl: { allow: [onAnyAccess(DynamicRole.OWNER)] },
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) => ctx.services.users.get(parseIntId(args.id), query),
   }),
@@ -127,23 +131,18 @@ builder.mutationFields((t) => ({
     type: OkPayload,
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "User" },
-    resolve: async (_root, args, ctx) => {
-      await ctx.services.users.delete(parseIntId(args.id), auditSourceOf(ctx));
-      return { ok: true };
-    },
+    resolve: (_root, args, ctx) => ok(ctx.services.users.delete(parseIntId(args.id), auditSourceOf(ctx))),
   }),
   unlockUser: t.field({
     type: OkPayload,
     description: "Lifts the failed sign-in lockout of a user, from every IP. Admin only unless a rule allows it.",
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "User" },
-    resolve: async (_root, args, ctx) => {
-      await ctx.services.users.unlock(parseIntId(args.id), auditSourceOf(ctx));
-      return { ok: true };
-    },
+    resolve: (_root, args, ctx) => ok(ctx.services.users.unlock(parseIntId(args.id), auditSourceOf(ctx))),
   }),
   updateMe: t.prismaField({
     type: User,
+    acl: { allow: [onAnyAccess(DynamicRole.AUTHENTICATED)] },
     args: { data: t.arg({ type: UpdateMeInput, required: true }) },
     resolve: (query, _root, { data }, ctx) => {
       if (!ctx.viewer) throw unauthenticated();

@@ -1,0 +1,12 @@
+/** Payloads several feature schemas return. */
+import { builder } from "./builder.ts";
+
+export const OkPayload = builder.objectRef<{ ok: boolean }>("OkPayload").implement({
+  fields: (t) => ({ ok: t.exposeBoolean("ok") }),
+});
+
+/** Runs an operation whose only answer is that it worked: `{ ok: true }`. */
+export const ok = async (operation: Promise<unknown>) => {
+  await operation;
+  return { ok: true };
+};
