@@ -168,13 +168,13 @@ async function startBaseline(): Promise<Target & { server: ServerProcess; footpr
   };
 }
 
-async function startGatehouseTarget(kind: "postgres" | "pglite", id: string, label: string, totalUsers: number): Promise<GatehouseTarget> {
+/** `databaseSuffix` tells apart the PostgreSQL databases of several targets. */
+async function startGatehouseTarget(kind: "postgres" | "pglite", id: string, label: string, totalUsers: number, databaseSuffix = ""): Promise<GatehouseTarget> {
   const dataDir = join(workDir, id);
   await mkdir(dataDir, { recursive: true });
   let database: BenchDatabase | undefined;
   if (kind === "postgres") {
-    const name = benchDatabaseName(databaseUrl!) + (totalUsers > settings.users + settings.loginUsers ? "_1m" : "");
-    database = await createBenchDatabase(databaseUrl!, name);
+    database = await createBenchDatabase(databaseUrl!, benchDatabaseName(databaseUrl!) + databaseSuffix);
     cleanups.push(() => database!.drop());
   }
   const options: GatehouseOptions = {
@@ -365,8 +365,9 @@ try {
   log(`baseline: ready in ${Math.round(baseline.server.coldStartMs)} ms, idle RSS ${Math.round(baseline.footprint.idle.rssMb)} MB`);
 
   const gatehouses: GatehouseTarget[] = [];
-  if (databases.includes("postgres")) gatehouses.push(await startGatehouseTarget("postgres", "postgres", "Gatehouse PostgreSQL", settings.users + settings.loginUsers + 1));
-  if (databases.includes("pglite")) gatehouses.push(await startGatehouseTarget("pglite", "pglite", "Gatehouse PGlite", settings.users + settings.loginUsers + 1));
+  const smallTable = settings.users + settings.loginUsers + 1;
+  if (databases.includes("postgres")) gatehouses.push(await startGatehouseTarget("postgres", "postgres", "Gatehouse PostgreSQL", smallTable));
+  if (databases.includes("pglite")) gatehouses.push(await startGatehouseTarget("pglite", "pglite", "Gatehouse PGlite", smallTable));
   const postgres = gatehouses.find((g) => g.id === "postgres");
   if (postgres) {
     log("counting SQL statements per request (PostgreSQL wire protocol)");
@@ -401,11 +402,12 @@ try {
   }
 
   if (args.scale && postgres) {
-    const big = await startGatehouseTarget("postgres", "postgres-1m", "Gatehouse PostgreSQL, 1M users", settings.scaleUsers);
-    footprints["postgres-1m"] = big.footprint;
+    const big = await startGatehouseTarget("postgres", "postgres-1m", "Gatehouse PostgreSQL, 1M users", settings.scaleUsers, "_1m");
     const pair = [postgres, big];
     workloads.push(await runRounds("me (1M users)", pair.map((t) => load(t, mePlan(t), c.me)), "postgres", roundOptions));
     workloads.push(await runRounds("login (1M users)", pair.map((t) => load(t, loginPlan(t), c.login)), "postgres", hashing));
+    await sleep(settings.settleMs);
+    footprints["postgres-1m"] = { ...big.footprint, after: await big.server.memory() };
     await big.server.stop();
   }
   success = true;
