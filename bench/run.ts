@@ -64,9 +64,11 @@ if (args.scale && !(databaseUrl && databases.includes("postgres"))) throw new Er
 const algorithm = args.alg as JwtAlgorithm;
 if (!JWT_ALGORITHMS.includes(algorithm)) throw new Error(`--alg: one of ${JWT_ALGORITHMS.join(", ")}`);
 
+const connections = { me: 10, invalid: 10, users: 4, refresh: 8, login: 8, register: 8, floodMe: 2 };
+const rounds = Number(args.rounds ?? 3);
 const settings = {
   quick: args.quick,
-  rounds: Number(args.rounds ?? 3),
+  rounds,
   seconds: Number(args.duration ?? (args.quick ? 1 : 10)),
   warmupSeconds: args.quick ? 0.5 : 3,
   /** Rounds of the hashing workloads last at least this long: one login takes up to a second on a busy machine. */
@@ -78,10 +80,13 @@ const settings = {
   bcryptCost: Number(args.cost),
   users: 1000,
   loginUsers: 100,
-  /** Sessions `refresh` rotates: one per connection plus spares for answers lost at the end of a round. */
-  refreshSessions: 40,
   scaleUsers: 1_000_000,
-  connections: { me: 10, invalid: 10, users: 4, refresh: 8, login: 8, register: 8, floodMe: 2 },
+  connections,
+  /**
+   * Sessions `refresh` rotates. A round's end cuts off one request per connection, whose rotated token
+   * is lost with its answer: one session per connection and measurement, plus spares.
+   */
+  refreshSessions: connections.refresh * (rounds + 1) + 16,
   /** bcrypt verifications in flight when measuring the limit: more than libuv's 4 threads, as logins are. */
   bcryptConcurrency: 8,
 };

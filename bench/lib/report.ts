@@ -25,7 +25,15 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   machine: { cores: number; cpu: string; memoryGb: number; node: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
-  settings: Record<string, unknown> & { rounds: number; seconds: number; bcryptCost: number; algorithm: string; connections: Record<string, number> };
+  settings: Record<string, unknown> & {
+    quick: boolean;
+    rounds: number;
+    seconds: number;
+    hashingSeconds: number;
+    bcryptCost: number;
+    algorithm: string;
+    connections: Record<string, number>;
+  };
   workloads: WorkloadResult[];
   statementCounts: StatementCount[] | undefined;
   footprints: Record<string, Footprint>;
@@ -114,7 +122,7 @@ export function printReport(report: BenchReport): void {
   const out: string[] = [];
   out.push(
     `\n## Gatehouse benchmark, ${report.startedAt.slice(0, 10)}: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}`,
-    `${settings.rounds} interleaved rounds of ${settings.seconds} s, medians; bcrypt cost ${settings.bcryptCost}, ${settings.algorithm} tokens; load average ${machine.loadAverageBefore.join(" ")} before, ${machine.loadAverageAfter.join(" ")} after.\n`,
+    `${settings.quick ? "Quick run: " : ""}${settings.rounds} interleaved rounds of ${settings.seconds} s (hashing workloads ${Math.max(settings.seconds, settings.hashingSeconds)} s), medians; bcrypt cost ${settings.bcryptCost}, ${settings.algorithm} tokens; load average ${machine.loadAverageBefore.join(" ")} before, ${machine.loadAverageAfter.join(" ")} after.\n`,
   );
   out.push(table(["workload", "server", "req/s", "p50 ms", "p99 ms", "errors", "ratio"], workloadRows(report.workloads)));
 
