@@ -20,7 +20,7 @@ import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 import { measureBcryptLimit } from "./lib/bcrypt-limit.ts";
 import { AUDIENCE, baseEnv, type GatehouseOptions, PUBLIC_URL, ROOT, startGatehouse } from "./lib/gatehouse.ts";
 import { gql, login, mapConcurrent } from "./lib/graphql.ts";
-import { type BenchKey, forgedToken, generateBenchKey, JWT_ALGORITHMS, type JwtAlgorithm, signToken } from "./lib/keys.ts";
+import { forgedToken, generateBenchKey, JWT_ALGORITHMS, type JwtAlgorithm, signToken } from "./lib/keys.ts";
 import { runLoad, type LoadResult } from "./lib/load.ts";
 import type { ProcessMemory } from "./lib/memory.ts";
 import { startStatementCounter } from "./lib/pg-statement-counter.ts";
@@ -105,10 +105,11 @@ await mkdir(resultsDir, { recursive: true });
 const workDir = await mkdtemp(join(tmpdir(), "gatehouse-bench-"));
 
 const cleanups: (() => Promise<unknown>)[] = [];
+/** Stops the servers (gracefully, then for good), drops the bench databases, removes the temp dir. */
 async function cleanUp() {
-  killAllServers();
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(`cleanup: ${(error as Error).message}`));
   cleanups.length = 0;
+  killAllServers();
 }
 process.once("SIGINT", () => {
   console.error("\ninterrupted: stopping servers and dropping bench databases");
@@ -258,7 +259,11 @@ async function countStatements(target: GatehouseTarget): Promise<StatementCount[
     const url = server.url;
     const counts: StatementCount[] = [];
     const countEach = async (operation: string, times: number, send: (i: number) => Promise<boolean>, prepare?: (i: number) => Promise<void>) => {
-      for (let i = 0; i < 3; i++) await send(1000 + i); // warm-up: first requests may fill caches
+      // Warm-up: the first requests of an operation may fill caches.
+      for (let i = 0; i < 3; i++) {
+        await prepare?.(times + i);
+        await send(times + i);
+      }
       const perRequest: number[] = [];
       let sql: string[] = [];
       for (let i = 0; i < times; i++) {
@@ -286,7 +291,7 @@ async function countStatements(target: GatehouseTarget): Promise<StatementCount[
         const result = await gql<{ refresh: { jwt: string } }>(url, "mutation($t: String!) { refresh(refreshToken: $t) { jwt refreshToken } }", { t: token });
         return Boolean(result.data?.refresh?.jwt);
       },
-      async (i) => void refreshTokens.push((await login(url, usernameOf("me", i + 1), ME_PASSWORD)).refreshToken),
+      async (i) => void refreshTokens.push((await login(url, usernameOf("me", (i % settings.users) + 1), ME_PASSWORD)).refreshToken),
     );
     const registerPrefix = `bench-count-${Date.now()}`;
     await countEach("register", 5, async (i) => {
