@@ -2,7 +2,7 @@
  * `npm run bench`: Gatehouse under load against a bare graphql-yoga baseline, in one run.
  *
  *   npm run bench                      embedded PGlite (and PostgreSQL too when DATABASE_URL is set)
- *   npm run bench -- --quick           1-second rounds, to try it in a minute or two
+ *   npm run bench -- --quick           1-second rounds (3 s for hashing), a smoke run of a few minutes
  *   npm run bench -- --scale           also `me` and `login` with 1,000,000 users (needs DATABASE_URL)
  *   npm run bench -- --db postgres     only one database (postgres, pglite, or both comma separated)
  *   npm run bench -- --rounds 5 --duration 20 --alg ES256 --cost 10
@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 import { measureBcryptLimit } from "./lib/bcrypt-limit.ts";
-import { AUDIENCE, baseEnv, type GatehouseOptions, PUBLIC_URL, ROOT, startGatehouse } from "./lib/gatehouse.ts";
+import { AUDIENCE, baseEnv, type GatehouseOptions, PUBLIC_URL, ROOT, startCommand, startGatehouse } from "./lib/gatehouse.ts";
 import { gql, login, mapConcurrent } from "./lib/graphql.ts";
 import { forgedToken, generateBenchKey, JWT_ALGORITHMS, type JwtAlgorithm, signToken } from "./lib/keys.ts";
 import { runLoad, type LoadResult } from "./lib/load.ts";
@@ -437,7 +437,7 @@ const report: BenchReport = {
     loadAverageBefore: loadBefore.map((v) => round(v, 2)),
     loadAverageAfter: loadavg().map((v) => round(v, 2)),
   },
-  settings: { ...settings, databases, scale: args.scale, uvThreadpoolSize: "default (4)" },
+  settings: { ...settings, databases, scale: args.scale, serverUvThreadpoolSize: startCommand().env.UV_THREADPOOL_SIZE ?? "default (4)" },
   workloads,
   statementCounts,
   footprints,
