@@ -9,6 +9,7 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import bcryptjs from "bcryptjs";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
+import { round } from "./lib/stats.ts";
 
 const COST = 12;
 const parallel = Number(process.argv[2] ?? 4);
@@ -36,13 +37,13 @@ async function measure(name: string, hashOnce: () => Promise<unknown>): Promise<
   }
   const seconds = (performance.now() - started) / 1000;
   histogram.disable();
-  const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
+  const ms = (ns: number) => round(ns / 1e6);
   return {
     name,
     p50: ms(histogram.percentile(50)),
     p99: ms(histogram.percentile(99)),
     max: ms(histogram.max),
-    hashesPerSecond: Math.round(((parallel * rounds) / seconds) * 10) / 10,
+    hashesPerSecond: round((parallel * rounds) / seconds),
   };
 }
 
@@ -56,6 +57,6 @@ const jsSync = await measure("bcryptjs hashSync() (main thread)", async () => bc
 
 console.log(`Event-loop delay while hashing, cost ${COST}, ${parallel} in parallel x ${rounds} rounds (ms)`);
 console.table([idle, nodeRs, jsAsync, jsSync]);
-const ratio = (a: Result, b: Result) => (b.p99 > 0 ? Math.round((a.p99 / b.p99) * 10) / 10 : Infinity);
+const ratio = (a: Result, b: Result) => (b.p99 > 0 ? round(a.p99 / b.p99) : Infinity);
 console.log(`p99 ratio bcryptjs hash() / @node-rs/bcrypt: ${ratio(jsAsync, nodeRs)}x`);
 console.log(`p99 ratio bcryptjs hashSync() / @node-rs/bcrypt: ${ratio(jsSync, nodeRs)}x`);

@@ -26,6 +26,8 @@ import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { startDatabase } from "../src/database.ts";
 import { createPasswordHasher, type PasswordHasher } from "../src/modules/auth/passwords.ts";
+import { RAISED_LIMITS } from "./lib/gatehouse.ts";
+import { round } from "./lib/stats.ts";
 
 const COST = 12;
 const IDENTIFIER = "flood@example.com";
@@ -91,7 +93,7 @@ interface Measurement {
   failed: number;
 }
 
-const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
+const ms = (ns: number) => round(ns / 1e6);
 
 /** Runs the flood in a child process; `onStart` is called when the child has loaded and starts sending. */
 function runFloodChild(url: string, concurrency: number, seconds: number, onStart: () => void): Promise<FloodResult> {
@@ -130,9 +132,7 @@ async function measure(name: string, passwords: PasswordHasher, concurrency: num
     ADMIN_EMAIL: IDENTIFIER,
     ADMIN_PASSWORD: PASSWORD,
     // Every login of the flood must reach the password check.
-    RATE_LIMIT_MAX: "1000000",
-    REQUEST_RATE_LIMIT_MAX: "1000000",
-    LOCKOUT_MAX_FAILURES: "1000000",
+    ...RAISED_LIMITS,
   });
   const database = await startDatabase({ kind: "pglite" }, { admin: config.admin, passwords });
   const app = await createApp({ config, database, logger: createLogger(config.logLevel), passwords });
@@ -155,7 +155,7 @@ async function measure(name: string, passwords: PasswordHasher, concurrency: num
       p50: ms(histogram.percentile(50)),
       p99: ms(histogram.percentile(99)),
       max: ms(histogram.max),
-      loginsPerSecond: Math.round((result.ok / result.seconds) * 10) / 10,
+      loginsPerSecond: round(result.ok / result.seconds),
       ok: result.ok,
       failed: result.failed,
     };
@@ -182,7 +182,7 @@ if (process.argv[2] === "--flood") {
   const before = await measure("bcryptjs (main thread)", createBcryptjsHasher(COST), concurrency, seconds);
   console.log(`Server event-loop delay during a login flood: ${concurrency} concurrent for ${seconds} s, bcrypt cost ${COST} (ms)`);
   console.table([after, before]);
-  const ratio = after.p99 > 0 ? Math.round((before.p99 / after.p99) * 10) / 10 : Infinity;
+  const ratio = after.p99 > 0 ? round(before.p99 / after.p99) : Infinity;
   console.log(`p99 before/after: ${before.p99} ms / ${after.p99} ms = ${ratio}x`);
   console.log(`logins/s before/after: ${before.loginsPerSecond} / ${after.loginsPerSecond}`);
   if (after.failed + before.failed > 0) process.exitCode = 1;

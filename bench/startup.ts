@@ -1,43 +1,31 @@
 /**
  * Cold start and idle memory of the server as `npm start` runs it, on the embedded database:
- * a first start (fresh DATA_DIR: migrations, seed, key generation) and a restart on the same DATA_DIR.
- * Run: npm run bench:startup
+ * a first start (fresh DATA_DIR: migrations, seed, key generation) and restarts on the same DATA_DIR.
+ * Run: npm run bench:startup  (npm run bench measures the same for both databases, in production mode)
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-const root = new URL("..", import.meta.url).pathname;
+import { baseEnv, ROOT, startCommand } from "./lib/gatehouse.ts";
+import { freePort, spawnServer } from "./lib/server-process.ts";
+import { sleep } from "./lib/stats.ts";
 
 async function startOnce(dataDir: string): Promise<{ readyMs: number; rssMb: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "development" },
-    stdio: ["ignore", "pipe", "pipe"],
+  const port = await freePort();
+  const { command, env } = startCommand();
+  const server = await spawnServer({
+    name: "gatehouse",
+    command,
+    cwd: ROOT,
+    // Development: the server generates its own signing keys under DATA_DIR on the first start.
+    env: { ...baseEnv(), ...env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "development" },
+    port,
+    logFile: join(dataDir, "server.log"),
   });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /(http:\/\/localhost:\d+)\/graphql/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
-  const readyMs = performance.now() - started;
-  await fetch(`${url}/ready`);
-  await new Promise((resolve) => setTimeout(resolve, 2000)); // idle
-  const status = await readFile(`/proc/${child.pid}/status`, "utf8");
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  await new Promise<void>((resolve) => {
-    child.on("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-  return { readyMs, rssMb: rssKb / 1024 };
+  await sleep(2000); // idle
+  const { rssMb } = await server.memory();
+  await server.stop();
+  return { readyMs: server.coldStartMs, rssMb };
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), "gatehouse-bench-"));

@@ -1,0 +1,161 @@
+/** The benchmark's report: Markdown tables on stdout (ready to paste) and the targets of issue 10. */
+import type { ProcessMemory } from "./memory.ts";
+import type { Summary, WorkloadResult } from "./rounds.ts";
+import { median, round } from "./stats.ts";
+
+export interface Footprint {
+  /** Spawn to first 200 on an empty database (migrations, seed, first admin), ms. */
+  firstStartMs?: number;
+  /** Spawn to first 200 on a database that is already set up, ms. */
+  restartMs: number;
+  idle: ProcessMemory;
+  /** Once the workloads are over and the server has idled a moment. */
+  after?: ProcessMemory;
+}
+
+export interface StatementCount {
+  operation: string;
+  /** Statements (Query + Execute messages) seen for each measured request. */
+  perRequest: number[];
+  /** The statements of the last measured request. */
+  sql: string[];
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cores: number; cpu: string; memoryGb: number; node: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  settings: Record<string, unknown> & {
+    quick: boolean;
+    rounds: number;
+    seconds: number;
+    hashingSeconds: number;
+    bcryptCost: number;
+    algorithm: string;
+    connections: Record<string, number>;
+  };
+  workloads: WorkloadResult[];
+  statementCounts: StatementCount[] | undefined;
+  footprints: Record<string, Footprint>;
+}
+
+const LABELS: Record<string, string> = {
+  baseline: "baseline",
+  "bcrypt-limit": "bcrypt limit",
+  postgres: "Gatehouse PostgreSQL",
+  pglite: "Gatehouse PGlite",
+  "postgres-1m": "Gatehouse PostgreSQL, 1M users",
+};
+const label = (id: string) => LABELS[id] ?? id;
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+const num = (value: number | undefined, digits = 0) => (value === undefined || Number.isNaN(value) ? "—" : round(value, digits).toLocaleString("en"));
+const pct = (ratio: number | undefined) => (ratio === undefined ? "—" : `${Math.round(ratio * 100)} %`);
+
+function workloadRows(workloads: WorkloadResult[]): (string | number)[][] {
+  const rows: (string | number)[][] = [];
+  for (const workload of workloads) {
+    for (const [id, s] of Object.entries(workload.summary) as [string, Summary][]) {
+      const vs = s.ratio !== undefined ? `${pct(s.ratio)} of ${label(workload.reference!)}` : "";
+      const extra = s.extra?.loginRps !== undefined ? ` (logins meanwhile: ${num(s.extra.loginRps, 1)} /s)` : "";
+      rows.push([workload.name, label(id), num(s.rps, s.rps < 100 ? 1 : 0), num(s.p50), num(s.p99), s.errors, vs + extra]);
+    }
+  }
+  return rows;
+}
+
+interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+function summaryOf(report: BenchReport, workload: string, id: string): Summary | undefined {
+  return report.workloads.find((w) => w.name === workload)?.summary[id];
+}
+
+/** The targets of issue 10 (Targets and Footprint sections), for whatever this run measured. */
+export function checkTargets(report: BenchReport): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const ratioAtLeast = (name: string, workload: string, id: string, min: number) => {
+    const s = summaryOf(report, workload, id);
+    if (s?.ratio !== undefined) checks.push({ target: `${name} (${label(id)}) ≥ ${pct(min)}`, measured: pct(s.ratio), met: s.ratio >= min });
+  };
+  for (const id of ["postgres", "pglite"]) {
+    ratioAtLeast("`me` vs baseline", "me", id, 0.7);
+    ratioAtLeast("invalid token vs baseline", "invalid token", id, 0.9);
+    ratioAtLeast("login vs bcrypt limit", "login", id, 0.9);
+    ratioAtLeast("register vs bcrypt limit", "register", id, 0.85);
+    const flood = summaryOf(report, "me during login flood", id);
+    if (flood?.p99 !== undefined) checks.push({ target: `\`me\` p99 during login flood (${label(id)}) < 50 ms`, measured: `${flood.p99} ms`, met: flood.p99 < 50 });
+  }
+  ratioAtLeast("`me`, 1M users vs 1,000", "me (1M users)", "postgres-1m", 0.9);
+  ratioAtLeast("login, 1M users vs 1,000", "login (1M users)", "postgres-1m", 0.9);
+
+  const footprint = (id: string, what: string, value: number | undefined, max: number, unit: string) => {
+    if (value !== undefined) checks.push({ target: `${what} (${label(id)}) < ${max} ${unit}`, measured: `${num(value)} ${unit}`, met: value < max });
+  };
+  const pg = report.footprints.postgres;
+  if (pg) {
+    footprint("postgres", "spawn → first 200", pg.restartMs, 1000, "ms");
+    footprint("postgres", "idle RSS", pg.idle.rssMb, 120, "MB");
+  }
+  const lite = report.footprints.pglite;
+  if (lite) {
+    footprint("pglite", "restart, spawn → first 200", lite.restartMs, 2000, "ms");
+    footprint("pglite", "first start on an empty data dir", lite.firstStartMs, 4000, "ms");
+    footprint("pglite", "idle RSS", lite.idle.rssMb, 250, "MB");
+  }
+  for (const id of ["postgres", "pglite"]) {
+    const f = report.footprints[id];
+    if (f?.after) checks.push({ target: `RSS after the run (${label(id)}) < 1.5 × idle`, measured: `${round(f.after.rssMb / f.idle.rssMb, 2)} ×`, met: f.after.rssMb < 1.5 * f.idle.rssMb });
+  }
+  return checks;
+}
+
+export function printReport(report: BenchReport): void {
+  const { machine, settings } = report;
+  const out: string[] = [];
+  out.push(
+    `\n## Gatehouse benchmark, ${report.startedAt.slice(0, 10)}: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}`,
+    `${settings.quick ? "Quick run: " : ""}${settings.rounds} interleaved rounds of ${settings.seconds} s (hashing workloads ${Math.max(settings.seconds, settings.hashingSeconds)} s), medians; bcrypt cost ${settings.bcryptCost}, ${settings.algorithm} tokens; load average ${machine.loadAverageBefore.join(" ")} before, ${machine.loadAverageAfter.join(" ")} after.\n`,
+  );
+  out.push(table(["workload", "server", "req/s", "p50 ms", "p99 ms", "errors", "ratio"], workloadRows(report.workloads)));
+
+  if (report.statementCounts) {
+    out.push("\nSQL statements per request (PostgreSQL wire protocol: Query + Execute messages, counted):\n");
+    out.push(
+      table(
+        ["operation", "statements (median)", "min–max"],
+        report.statementCounts.map((c) => [c.operation, median(c.perRequest), `${Math.min(...c.perRequest)}–${Math.max(...c.perRequest)}`]),
+      ),
+    );
+  } else {
+    out.push("\nSQL statements: counted on PostgreSQL only (set DATABASE_URL).");
+  }
+
+  out.push("\nFootprint (RSS in MB; cold start = spawn → first HTTP 200 from /graphql):\n");
+  out.push(
+    table(
+      ["server", "first start ms", "restart ms", "idle RSS", "RSS after load", "peak RSS"],
+      Object.entries(report.footprints).map(([id, f]) => [
+        label(id),
+        num(f.firstStartMs),
+        num(f.restartMs),
+        num(f.idle.rssMb),
+        num(f.after?.rssMb),
+        num(f.after?.peakMb ?? f.idle.peakMb),
+      ]),
+    ),
+  );
+
+  const checks = checkTargets(report);
+  out.push("\nTargets (issue 10):\n");
+  out.push(table(["target", "measured", ""], checks.map((c) => [c.target, c.measured, c.met ? "met" : "**missed**"])));
+  out.push(`\n${checks.filter((c) => c.met).length} of ${checks.length} targets met.`);
+  console.log(out.join("\n"));
+}
