@@ -247,6 +247,9 @@ describe("loadConfig", () => {
       'GATEWAY_SUBGRAPHS: "9lives" must start with a letter and hold only letters, digits, - and _',
       'GATEWAY_SUBGRAPHS: the URL of "files" must start with http:// or https://',
     ]);
+    expect(problemsOf({ JWT_AUDIENCE: "posts", GATEWAY_SUBGRAPHS: "posts=http://a/graphql" })).toEqual([
+      `GATEWAY_SUBGRAPHS: "posts" is JWT_AUDIENCE, the audience of Gatehouse's own tokens`,
+    ]);
     for (const header of ["Authorization", "cookie", "X-Gatehouse-User", "host", "bad header"]) {
       expect(problemsOf({ GATEWAY_FORWARD_HEADERS: `x-tenant,${header}` })).toHaveLength(1);
     }

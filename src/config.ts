@@ -377,6 +377,12 @@ function crossFieldProblems(env: Environment): string[] {
       problems.push("JWT_SIGNING_KEYS: required in production (a JWK set of private keys)");
     }
   }
+  // A token minted for a subgraph has the subgraph's name as audience: it must never pass as an access token.
+  const audience = (env.JWT_AUDIENCE ?? "").trim();
+  const subgraphNames = (env.GATEWAY_SUBGRAPHS ?? "").split(",").map((entry) => entry.split("=")[0]?.trim());
+  if (audience !== "" && subgraphNames.includes(audience)) {
+    problems.push(`GATEWAY_SUBGRAPHS: "${audience}" is JWT_AUDIENCE, the audience of Gatehouse's own tokens`);
+  }
   if (env.JWT_ALGORITHM === "HS256" && !set("JWT_SECRET") && env.NODE_ENV !== "production") {
     problems.push("JWT_SECRET: required with JWT_ALGORITHM=HS256");
   }
