@@ -24,7 +24,7 @@ import { createLogger } from "@graphql-yoga/logger";
 import bcryptjs from "bcryptjs";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
-import { startDatabase } from "../src/infra/db/index.ts";
+import { startDatabase } from "../src/database.ts";
 import { createPasswordHasher, type PasswordHasher } from "../src/modules/auth/passwords.ts";
 
 const COST = 12;

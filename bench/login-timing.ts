@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { createLogger } from "@graphql-yoga/logger";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
-import { startDatabase } from "../src/infra/db/index.ts";
+import { startDatabase } from "../src/database.ts";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 
 const ROUNDS = 40;

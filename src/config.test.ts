@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, UNSET_NODE_ENV_HINT } from "./config.ts";
 
-function problemsOf(env: Record<string, string>): string[] {
+/** These tests describe a chosen mode; an unset NODE_ENV (production) has its own tests below. */
+const configOf = (env: Record<string, string>) => loadConfig({ NODE_ENV: "development", ...env });
+
+/** The problems a ConfigError lists; `load` defaults to development (see configOf). */
+function problemsOf(env: Record<string, string>, load: (env: Record<string, string>) => unknown = configOf): string[] {
   try {
-    loadConfig(env);
+    load(env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -12,8 +16,8 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe("loadConfig", () => {
-  it("runs with no environment at all: embedded database, port 4000, development", () => {
-    const config = loadConfig({});
+  it("runs in development with nothing else set: embedded database, port 4000", () => {
+    const config = configOf({});
     expect(config).toMatchObject({
       nodeEnv: "development",
       port: 4000,
@@ -28,7 +32,7 @@ describe("loadConfig", () => {
   });
 
   it("reads every documented variable into camelCase fields", () => {
-    const config = loadConfig({
+    const config = configOf({
       NODE_ENV: "production",
       PORT: "8080",
       HOST: "127.0.0.1",
@@ -89,7 +93,7 @@ describe("loadConfig", () => {
   });
 
   it("reads token lifespans with Strapi's defaults", () => {
-    expect(loadConfig({}).jwt).toMatchObject({
+    expect(configOf({}).jwt).toMatchObject({
       mode: "refresh",
       algorithm: "EdDSA",
       audience: "gatehouse",
@@ -112,13 +116,13 @@ describe("loadConfig", () => {
   });
 
   it("reads the email outbox knobs, with defaults, and refuses nonsense", () => {
-    expect(loadConfig({}).emailOutbox).toEqual({
+    expect(configOf({}).emailOutbox).toEqual({
       maxAttempts: 10,
       retryBaseMs: 30_000,
       retryMaxMs: 3_600_000,
       pollIntervalMs: 5_000,
     });
-    const config = loadConfig({
+    const config = configOf({
       EMAIL_MAX_ATTEMPTS: "3",
       EMAIL_RETRY_BASE_MS: "100",
       EMAIL_RETRY_MAX_MS: "1000",
@@ -132,11 +136,11 @@ describe("loadConfig", () => {
   });
 
   it("treats empty variables as unset", () => {
-    expect(loadConfig({ DATABASE_URL: "", SMTP_URL: " " }).databaseUrl).toBeUndefined();
+    expect(configOf({ DATABASE_URL: "", SMTP_URL: " " }).databaseUrl).toBeUndefined();
   });
 
   it("defaults the abuse limits: Strapi's 10 per minute per field, lockout after 5, body 100 KiB", () => {
-    const config = loadConfig({});
+    const config = configOf({});
     expect(config.rateLimits.login).toEqual({ max: 10, windowSeconds: 60 });
     expect(Object.keys(config.rateLimits).sort()).toEqual(
       ["changePassword", "emailConfirmation", "forgotPassword", "login", "refresh", "register", "resetPassword", "sendEmailConfirmation"],
@@ -155,7 +159,7 @@ describe("loadConfig", () => {
   });
 
   it("reads the abuse-resistance variables, with RATE_LIMITS overriding single fields", () => {
-    const config = loadConfig({
+    const config = configOf({
       RATE_LIMIT_MAX: "20",
       RATE_LIMIT_WINDOW_SECONDS: "120",
       RATE_LIMITS: '{"login":{"max":5,"windowSeconds":60}}',
@@ -191,8 +195,8 @@ describe("loadConfig", () => {
       JWT_ALGORITHM: "HS256",
       JWT_SECRET: "a production secret of at least 32 characters",
     };
-    expect(loadConfig(production).introspection).toBe(false);
-    expect(loadConfig({ ...production, INTROSPECTION: "true" }).introspection).toBe(true);
+    expect(configOf(production).introspection).toBe(false);
+    expect(configOf({ ...production, INTROSPECTION: "true" }).introspection).toBe(true);
   });
 
   it("reports malformed abuse-resistance variables", () => {
@@ -206,16 +210,17 @@ describe("loadConfig", () => {
     ).toEqual(["CORS_ORIGINS", "PASSWORD_MIN_LENGTH", "RATE_LIMITS", "TRUSTED_PROXIES"]);
     expect(problemsOf({ RATE_LIMITS: "{not json" })).toEqual(["RATE_LIMITS: must be JSON"]);
   });
+
   it("leaves gateway mode off without GATEWAY_SUBGRAPHS, and reads its settings with defaults", () => {
-    expect(loadConfig({}).gateway).toBeUndefined();
-    expect(loadConfig({ GATEWAY_SUBGRAPHS: "posts=http://127.0.0.1:4101/graphql" }).gateway).toEqual({
+    expect(configOf({}).gateway).toBeUndefined();
+    expect(configOf({ GATEWAY_SUBGRAPHS: "posts=http://127.0.0.1:4101/graphql" }).gateway).toEqual({
       subgraphs: [{ name: "posts", url: "http://127.0.0.1:4101/graphql" }],
       pollSeconds: 30,
       timeoutMs: 5000,
       forwardHeaders: [],
       defaultAccess: "deny",
     });
-    const config = loadConfig({
+    const config = configOf({
       GATEWAY_SUBGRAPHS: " posts = http://127.0.0.1:4101/graphql , orders=https://orders.internal/graphql",
       GATEWAY_POLL_SECONDS: "5",
       GATEWAY_TIMEOUT_MS: "1500",
@@ -259,4 +264,39 @@ describe("loadConfig", () => {
         .sort(),
     ).toEqual(["GATEWAY_DEFAULT_ACCESS", "GATEWAY_POLL_SECONDS", "GATEWAY_TIMEOUT_MS"]);
   });
+
+  describe("with NODE_ENV unset (secure by default)", () => {
+    const keys = '{"keys":[]}';
+
+    it("runs as production: no GraphiQL, no introspection", () => {
+      const config = loadConfig({ PUBLIC_URL: "https://auth.example.com", JWT_SIGNING_KEYS: keys });
+      expect(config).toMatchObject({ nodeEnv: "production", graphiql: false, introspection: false });
+    });
+
+    it("refuses development secrets and http URLs, and says in one message what to set", () => {
+      let error: unknown;
+      try {
+        loadConfig({});
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const { problems, hint, message } = error as ConfigError;
+      expect(problems).toEqual([
+        "PUBLIC_URL: required in production",
+        "JWT_SIGNING_KEYS: required in production (a JWK set of private keys)",
+      ]);
+      expect(hint).toBe(UNSET_NODE_ENV_HINT);
+      expect(message).toContain("npm run dev");
+      expect(problemsOf({ PUBLIC_URL: "http://auth.example.com", JWT_SIGNING_KEYS: keys }, loadConfig)).toEqual([
+        "PUBLIC_URL: must use https in production",
+      ]);
+    });
+
+    it("gives no hint when a mode was chosen", () => {
+      expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(ConfigError);
+      expect(() => loadConfig({ NODE_ENV: "production" })).not.toThrow(/npm run dev/);
+    });
+  });
 });
+

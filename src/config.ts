@@ -10,7 +10,10 @@ export type Environment = Record<string, string | undefined>;
 
 /** Validated Gatehouse configuration. */
 export interface Config {
-  /** `development`, `production` or `test`. Production refuses development defaults. */
+  /**
+   * `development`, `production` or `test` (NODE_ENV, default production: secure unless told otherwise).
+   * Production refuses development defaults; development is explicit (`npm run dev`).
+   */
   nodeEnv: "development" | "production" | "test";
   /** TCP port of the HTTP server (PORT, default 4000). */
   port: number;
@@ -299,7 +302,7 @@ const DAY = 24 * HOUR;
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
   DATABASE_URL: optionalString.pipe(url(["postgres:", "postgresql:"]).optional()),
@@ -359,6 +362,14 @@ const envSchema = z.object({
   GATEWAY_DEFAULT_ACCESS: z.enum(["deny", "allow"]).default("deny"),
 });
 
+/** An unset NODE_ENV means production: a forgotten variable must not open development shortcuts. */
+const effectiveNodeEnv = (env: Environment) => env.NODE_ENV ?? "production";
+
+/** Said once when the production checks fail only because nobody chose a mode. */
+export const UNSET_NODE_ENV_HINT =
+  "NODE_ENV is not set, so Gatehouse runs as production: set PUBLIC_URL (https) and JWT_SIGNING_KEYS " +
+  "(or JWT_ALGORITHM=HS256 with JWT_SECRET), or run `npm run dev` (NODE_ENV=development) on a developer machine";
+
 /** Rules spanning several variables, checked on the raw values so they are reported with the rest. */
 function crossFieldProblems(env: Environment): string[] {
   const problems: string[] = [];
@@ -366,7 +377,7 @@ function crossFieldProblems(env: Environment): string[] {
   if (set("ADMIN_EMAIL") !== set("ADMIN_PASSWORD")) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither");
   }
-  if (env.NODE_ENV === "production") {
+  if (effectiveNodeEnv(env) === "production") {
     const publicUrl = env.PUBLIC_URL?.trim();
     if (!publicUrl) problems.push("PUBLIC_URL: required in production");
     else if (!publicUrl.startsWith("https://")) problems.push("PUBLIC_URL: must use https in production");
@@ -383,7 +394,7 @@ function crossFieldProblems(env: Environment): string[] {
   if (audience !== "" && subgraphNames.includes(audience)) {
     problems.push(`GATEWAY_SUBGRAPHS: "${audience}" is JWT_AUDIENCE, the audience of Gatehouse's own tokens`);
   }
-  if (env.JWT_ALGORITHM === "HS256" && !set("JWT_SECRET") && env.NODE_ENV !== "production") {
+  if (env.JWT_ALGORITHM === "HS256" && !set("JWT_SECRET") && effectiveNodeEnv(env) !== "production") {
     problems.push("JWT_SECRET: required with JWT_ALGORITHM=HS256");
   }
   return problems;
@@ -391,8 +402,11 @@ function crossFieldProblems(env: Environment): string[] {
 
 /** Thrown with every configuration problem at once. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  constructor(
+    readonly problems: string[],
+    readonly hint?: string,
+  ) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}${hint ? `\n${hint}` : ""}`);
     this.name = "ConfigError";
   }
 }
@@ -403,7 +417,9 @@ export function loadConfig(env: Environment = process.env): Config {
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   problems.push(...crossFieldProblems(env));
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(problems, env.NODE_ENV === undefined ? UNSET_NODE_ENV_HINT : undefined);
+  }
 
   const e = parsed.data;
   const port = e.PORT;

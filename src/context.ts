@@ -1,23 +1,17 @@
-import type { PrismaClient } from "./generated/prisma/client.ts";
-import type { SecurityServices } from "./modules/security/index.ts";
-import type { AuthService } from "./modules/auth/auth.service.ts";
-import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
-import type { RequestAuthorizer } from "./modules/roles/authorizer.ts";
-import type { SettingsService } from "./modules/settings/settings.service.ts";
-
 /**
- * The verified caller. Built per request by the authentication module from the access token, after
- * checking that the user still exists, is not blocked and that the session is not revoked.
+ * The per-request GraphQL context, and the factory Yoga calls to build it: who is calling (viewer, IP,
+ * user agent), the app's services, the request's authorizer and its refresh-token cookies.
  */
-export interface Viewer {
-  userId: number;
-  /** The refresh session the access token belongs to (null for legacy long-lived tokens). */
-  sessionId: string | null;
-}
+import type { ClientIpResolver, NodeServerContext } from "./http/client-ip.ts";
+import type { RequestAuthorizer } from "./modules/access/authorizer.ts";
+import type { Viewer } from "./modules/auth/authenticate.ts";
+import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
+import type { Services } from "./services.ts";
 
-/** Per-request GraphQL context, built by createApp for every operation. */
+export type { Viewer } from "./modules/auth/authenticate.ts";
+
 export interface GatehouseContext {
-  prisma: PrismaClient;
+  services: Services;
   /** Null for anonymous callers. */
   viewer: Viewer | null;
   /**
@@ -27,10 +21,30 @@ export interface GatehouseContext {
   ip: string | undefined;
   userAgent: string | undefined;
   request: Request;
-  auth: { service: AuthService; cookies: RefreshCookies };
   /** ACL decisions for this request; roles and rules are loaded once, on the first check. */
   authz: RequestAuthorizer;
-  settings: SettingsService;
-  /** Rate limits, lockout and password policy for the auth resolvers. */
-  security: SecurityServices;
+  /** The refresh-token cookie of this request and the Set-Cookie headers of its response (cookie mode). */
+  cookies: RefreshCookies;
+}
+
+export interface ContextDependencies {
+  services: Services;
+  clientIp: ClientIpResolver;
+  /** The cookies of a request (the HTTP layer adds their Set-Cookie headers to the response). */
+  cookies: (request: Request) => RefreshCookies;
+}
+
+export function createContextFactory({ services, clientIp, cookies }: ContextDependencies) {
+  return async ({ request, req }: NodeServerContext & { request: Request }): Promise<GatehouseContext> => {
+    const viewer = await services.auth.authenticate(request);
+    return {
+      services,
+      viewer,
+      ip: clientIp(request, req?.socket.remoteAddress),
+      userAgent: request.headers.get("user-agent") ?? undefined,
+      request,
+      authz: services.access.authorizer(() => viewer),
+      cookies: cookies(request),
+    };
+  };
 }

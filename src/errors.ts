@@ -4,6 +4,7 @@
  * internal error in one of these.
  */
 import { GraphQLError } from "graphql";
+import { maskError } from "graphql-yoga";
 
 export const ErrorCode = {
   BAD_USER_INPUT: "BAD_USER_INPUT",
@@ -57,3 +58,16 @@ export const accountLocked = (retryAfterSeconds: number) =>
   });
 export const operationLimitExceeded = (limit: string, message: string) =>
   new GatehouseError(ErrorCode.OPERATION_LIMIT_EXCEEDED, message, { limit });
+
+/**
+ * Yoga's masking, plus a code for the errors graphql-js raises itself without one (a variable of the
+ * wrong type, a missing required argument): they are the client's mistake, so BAD_USER_INPUT. The code is
+ * added in place: Yoga logs any error its mask replaced as an unexpected server error.
+ */
+export const maskErrorWithCode: typeof maskError = (error, message, isDev) => {
+  const masked = maskError(error, message, isDev);
+  if (masked instanceof GraphQLError && !masked.extensions.code) {
+    (masked.extensions as Record<string, unknown>).code = ErrorCode.BAD_USER_INPUT;
+  }
+  return masked;
+};

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createLogger } from "@graphql-yoga/logger";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { startDatabase } from "./infra/db/index.ts";
+import { startDatabase } from "./database.ts";
 import { connectRedis } from "./infra/redis/index.ts";
 import { createPasswordHasher } from "./modules/auth/passwords.ts";
 

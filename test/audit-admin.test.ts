@@ -3,122 +3,14 @@
  * IP and user agent; `auditLog` filters and pages them for admins only; `unlockUser` lifts a lockout.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
-
-const AuditLog = graphql(`
-  query AuditAdminLog($filter: AuditLogFilter, $first: Int, $after: String) {
-    auditLog(filter: $filter, first: $first, after: $after) {
-      totalCount
-      hasNextPage
-      nextCursor
-      entries {
-        id
-        action
-        success
-        actorId
-        actor {
-          username
-        }
-        targetType
-        targetId
-        ip
-        userAgent
-        metadata
-        createdAt
-      }
-    }
-  }
-`);
-
-const CreateRole = graphql(`
-  mutation AuditAdminCreateRole($data: RoleInput!) {
-    createRole(data: $data) {
-      id
-    }
-  }
-`);
-
-const UpdateRole = graphql(`
-  mutation AuditAdminUpdateRole($id: ID!, $data: RoleUpdateInput!) {
-    updateRole(id: $id, data: $data) {
-      id
-    }
-  }
-`);
-
-const DeleteRole = graphql(`
-  mutation AuditAdminDeleteRole($id: ID!) {
-    deleteRole(id: $id) {
-      ok
-    }
-  }
-`);
-
-const AssignRole = graphql(`
-  mutation AuditAdminAssignRole($userId: ID!, $roleId: ID!) {
-    assignRole(userId: $userId, roleId: $roleId) {
-      ok
-    }
-  }
-`);
-
-const UnassignRole = graphql(`
-  mutation AuditAdminUnassignRole($userId: ID!, $roleId: ID!) {
-    unassignRole(userId: $userId, roleId: $roleId) {
-      ok
-    }
-  }
-`);
-
-const CreateAclRule = graphql(`
-  mutation AuditAdminCreateAclRule($data: AclRuleInput!) {
-    createAclRule(data: $data) {
-      id
-    }
-  }
-`);
-
-const DeleteAclRule = graphql(`
-  mutation AuditAdminDeleteAclRule($id: ID!) {
-    deleteAclRule(id: $id) {
-      ok
-    }
-  }
-`);
-
-const UpdateSettings = graphql(`
-  mutation AuditAdminUpdateSettings($input: SettingsInput!) {
-    updateSettings(input: $input) {
-      allowRegister
-    }
-  }
-`);
-
-const UpdateUser = graphql(`
-  mutation AuditAdminUpdateUser($id: ID!, $data: UserUpdateInput!) {
-    updateUser(id: $id, data: $data) {
-      id
-    }
-  }
-`);
-
-const DeleteUser = graphql(`
-  mutation AuditAdminDeleteUser($id: ID!) {
-    deleteUser(id: $id) {
-      ok
-    }
-  }
-`);
-
-const UnlockUser = graphql(`
-  mutation AuditAdminUnlockUser($id: ID!) {
-    unlockUser(id: $id) {
-      ok
-    }
-  }
-`);
+import { CreateAclRule, DeleteAclRule } from "./operations/access.ts";
+import { AuditLog } from "./operations/audit.ts";
+import { Login } from "./operations/auth.ts";
+import { AssignRole, CreateRole, DeleteRole, UnassignRole, UpdateRole } from "./operations/roles.ts";
+import { UpdateSettings } from "./operations/settings.ts";
+import { DeleteUser, UnlockUser, UpdateUser } from "./operations/users.ts";
 
 const USER_AGENT = "audit-test/1.0";
 
@@ -329,23 +221,16 @@ describe("audit of admin actions", () => {
   });
 
   it("unlocks a user locked out by failed logins and records it; NOT_FOUND for an unknown user", async () => {
-    const LockoutLogin = graphql(`
-      mutation AuditAdminLockoutLogin($identifier: String!, $password: String!) {
-        login(input: { identifier: $identifier, password: $password }) {
-          jwt
-        }
-      }
-    `);
     // The server believes no X-Forwarded-For (no trusted proxy): all attempts come from 127.0.0.1.
     for (let i = 0; i < 2; i++) {
-      expect(errorCode(await server.gql(LockoutLogin, { identifier: "member", password: `wrong ${i}` }))).toBe("BAD_USER_INPUT");
+      expect(errorCode(await server.gql(Login, { input: { identifier: "member", password: `wrong ${i}` } }))).toBe("BAD_USER_INPUT");
     }
     const correct = { identifier: "member", password: "correct horse battery staple" };
-    expect(errorCode(await server.gql(LockoutLogin, correct))).toBe("ACCOUNT_LOCKED");
+    expect(errorCode(await server.gql(Login, { input: correct }))).toBe("ACCOUNT_LOCKED");
 
     expect(errorCode(await server.gql(UnlockUser, { id: "999999" }, as))).toBe("NOT_FOUND");
     expect((await server.gql(UnlockUser, { id: String(memberId) }, as)).data?.unlockUser.ok).toBe(true);
-    expect((await server.gql(LockoutLogin, correct)).data?.login.jwt).toBeTruthy();
+    expect((await server.gql(Login, { input: correct })).data?.login.jwt).toBeTruthy();
 
     const entries = await entriesOf("ACCOUNT_UNLOCKED");
     expect(entries).toHaveLength(1);

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, startDatabase } from "../src/infra/db/index.ts";
+import { type Database, startDatabase } from "../src/database.ts";
 import { applyMigrations, defaultMigrationsDir, readMigrations } from "../src/infra/db/migrations.ts";
-import { seedDatabase } from "../src/infra/db/seed.ts";
+import { seedDatabase } from "../src/database.ts";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/database.ts";
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import type { PrismaClient } from "../src/generated/prisma/client.ts";
-import { type DatabaseTarget, startDatabase } from "../src/infra/db/index.ts";
+import { type DatabaseTarget, startDatabase } from "../src/database.ts";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 import { SettingKey } from "../src/modules/settings/settings.defaults.ts";
 import { createTestDatabase } from "./helpers/database.ts";

@@ -6,7 +6,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Login } from "./operations/auth.ts";
+import { Roles } from "./operations/roles.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -47,25 +51,24 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-async function post<T>(url: string, query: string, variables: object = {}, headers: object = {}): Promise<T> {
+async function post<TData, TVariables>(
+  url: string,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables?: TVariables,
+  headers: object = {},
+): Promise<TData> {
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: print(document), variables }),
   });
-  return ((await response.json()) as { data: T }).data;
+  return ((await response.json()) as { data: TData }).data;
 }
 
 /** The role list is for admins only: sign in as the first admin, then read it. */
 async function roles(url: string): Promise<string[]> {
-  const { login } = await post<{ login: { jwt: string } }>(
-    url,
-    "mutation ($identifier: String!, $password: String!) { login(input: { identifier: $identifier, password: $password }) { jwt } }",
-    { identifier: "admin@example.com", password: "first passphrase" },
-  );
-  const data = await post<{ roles: { name: string }[] }>(url, "{ roles { name } }", {}, {
-    authorization: `Bearer ${login.jwt}`,
-  });
+  const { login } = await post(url, Login, { input: { identifier: "admin@example.com", password: "first passphrase" } });
+  const data = await post(url, Roles, undefined, { authorization: `Bearer ${login.jwt}` });
   return data.roles.map((role) => role.name);
 }
 
@@ -102,6 +105,19 @@ describe("npm start", () => {
     expect(code).toBe(1);
     expect(stderr).toContain("Invalid configuration");
     for (const name of ["PORT", "LOG_LEVEL", "PUBLIC_URL"]) expect(stderr).toContain(`${name}:`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("runs as production when NODE_ENV is unset: refuses to start without production settings and says what to set", async () => {
+    const { NODE_ENV: _unset, ...env } = baseEnv();
+    const child = run(env);
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain("PUBLIC_URL: required in production");
+    expect(stderr).toContain("JWT_SIGNING_KEYS: required in production");
+    expect(stderr).toContain("npm run dev");
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });

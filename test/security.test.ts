@@ -216,6 +216,28 @@ describe("request-level rate limit", () => {
   });
 });
 
+describe("NODE_ENV unset", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      NODE_ENV: undefined,
+      PUBLIC_URL: "https://auth.example.com",
+      JWT_ALGORITHM: "HS256",
+      JWT_SECRET: "a production secret of at least 32 characters",
+    });
+  });
+  afterAll(() => server?.close());
+
+  it("runs as production: no GraphiQL page and no introspection", async () => {
+    const page = await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } });
+    expect(page.headers.get("content-type") ?? "").not.toContain("text/html");
+    expect(await page.text()).not.toContain("graphiql");
+    const response = await server.post(json({ query: "{ __schema { types { name } } }" }));
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe("INTROSPECTION_DISABLED");
+  });
+});
+
 describe("production hardening", () => {
   let server: TestServer;
   beforeAll(async () => {

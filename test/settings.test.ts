@@ -1,60 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-
-const ReadSettings = graphql(`
-  query ReadSettings {
-    settings {
-      allowRegister
-      uniqueEmail
-      emailConfirmation
-      defaultRole
-      resetPasswordUrl
-      emailConfirmationRedirection
-      registerAllowedFields
-    }
-  }
-`);
-
-const Templates = graphql(`
-  query Templates {
-    settings {
-      emailTemplates {
-        name
-        fromName
-        fromEmail
-        replyTo
-        subject
-        body
-      }
-    }
-  }
-`);
-
-const UpdateTemplates = graphql(`
-  mutation UpdateTemplates($input: SettingsInput!) {
-    updateSettings(input: $input) {
-      emailTemplates {
-        name
-        fromName
-        subject
-      }
-    }
-  }
-`);
-
-const UpdateSettings = graphql(`
-  mutation UpdateSettings($input: SettingsInput!) {
-    updateSettings(input: $input) {
-      allowRegister
-      emailConfirmation
-      defaultRole
-      resetPasswordUrl
-      registerAllowedFields
-    }
-  }
-`);
+import { EmailTemplates, Settings, UpdateSettings } from "./operations/settings.ts";
 
 describe("settings", () => {
   let server: TestServer;
@@ -66,7 +13,7 @@ describe("settings", () => {
   afterAll(() => server?.close());
 
   it("shows admins Strapi's defaults", async () => {
-    const result = await server.gql(ReadSettings, undefined, admin);
+    const result = await server.gql(Settings, undefined, admin);
     expect(result.errors).toBeUndefined();
     expect(result.data?.settings).toEqual({
       allowRegister: true,
@@ -114,20 +61,20 @@ describe("settings", () => {
   it("is refused to anonymous callers (UNAUTHENTICATED) and to non-admins (FORBIDDEN)", async () => {
     await createUser(server.prisma, { username: "plain", email: "plain@example.com" });
     const user = await signIn(server, "plain");
-    expect((await server.gql(ReadSettings)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    expect((await server.gql(ReadSettings, undefined, user)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await server.gql(Settings)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await server.gql(Settings, undefined, user)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     const attempt = await server.gql(UpdateSettings, { input: { allowRegister: false } }, user);
     expect(attempt.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
     expect((await server.prisma.setting.findUniqueOrThrow({ where: { key: "advanced" } })).value).toMatchObject({ allowRegister: true });
   });
 
   it("lists the email templates with their defaults and lets admins change one", async () => {
-    const listed = await server.gql(Templates, undefined, admin);
+    const listed = await server.gql(EmailTemplates, undefined, admin);
     expect(listed.data?.settings.emailTemplates.map((t) => t.name)).toEqual(["emailConfirmation", "resetPassword", "passwordChanged"]);
     expect(listed.data?.settings.emailTemplates[1]?.body).toContain("<%= TOKEN %>");
 
     const changed = await server.gql(
-      UpdateTemplates,
+      UpdateSettings,
       { input: { emailTemplates: [{ name: "resetPassword", fromName: "ACME Accounts", subject: "Reset your ACME password" }] } },
       admin,
     );
@@ -146,7 +93,7 @@ describe("settings", () => {
     ["a reply-to that is not an address", { name: "emailConfirmation" as const, replyTo: "nope" }],
   ])("refuses %s with BAD_USER_INPUT and keeps the stored templates", async (_why, template) => {
     const before = await server.prisma.setting.findUnique({ where: { key: "email-templates" } });
-    const result = await server.gql(UpdateTemplates, { input: { emailTemplates: [template], allowRegister: false } }, admin);
+    const result = await server.gql(UpdateSettings, { input: { emailTemplates: [template], allowRegister: false } }, admin);
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(await server.prisma.setting.findUnique({ where: { key: "email-templates" } })).toEqual(before);
     expect((await server.prisma.setting.findUniqueOrThrow({ where: { key: "advanced" } })).value).toMatchObject({ allowRegister: true });

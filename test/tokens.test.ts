@@ -1,34 +1,9 @@
 import { createRemoteJWKSet, jwtVerify, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphql } from "./gql/index.ts";
 import { createUser, signIn } from "./helpers/auth.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-
-const WhoAmI = graphql(`
-  query WhoAmI {
-    me {
-      username
-    }
-  }
-`);
-
-const CookieLogin = graphql(`
-  mutation CookieLogin($identifier: String!, $password: String!) {
-    login(input: { identifier: $identifier, password: $password }) {
-      jwt
-      refreshToken
-    }
-  }
-`);
-
-const CookieRefresh = graphql(`
-  mutation CookieRefresh {
-    refresh {
-      jwt
-      refreshToken
-    }
-  }
-`);
+import { Login, Me } from "./operations/auth.ts";
+import { Refresh } from "./operations/sessions.ts";
 
 describe("access tokens over HTTP", () => {
   let server: TestServer;
@@ -59,7 +34,7 @@ describe("access tokens over HTTP", () => {
     ["a malformed header", () => "Token abc"],
     ["a token of garbage", () => "Bearer abc.def.ghi"],
   ])("answers %s with UNAUTHENTICATED and no stack trace", async (_name, header) => {
-    const result = await server.gql(WhoAmI, undefined, { headers: { authorization: header() } });
+    const result = await server.gql(Me, undefined, { headers: { authorization: header() } });
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(JSON.stringify(result)).not.toMatch(/\bat .+\.ts:\d+/);
     expect(result.status).toBeLessThan(500);
@@ -81,7 +56,7 @@ describe("cookie mode", () => {
   }
 
   it("sets the refresh token as a Secure HttpOnly SameSite=Strict cookie, never in the body", async () => {
-    const result = await server.gql(CookieLogin, { identifier: "mia", password: "correct horse battery staple" });
+    const result = await server.gql(Login, { input: { identifier: "mia", password: "correct horse battery staple" } });
     expect(result.data?.login.jwt).toBeTruthy();
     expect(result.data?.login.refreshToken).toBeNull();
     const cookie = refreshCookie(result);
@@ -92,9 +67,9 @@ describe("cookie mode", () => {
   });
 
   it("refreshes from the cookie on a JSON request and rotates it", async () => {
-    const login = await server.gql(CookieLogin, { identifier: "mia", password: "correct horse battery staple" });
+    const login = await server.gql(Login, { input: { identifier: "mia", password: "correct horse battery staple" } });
     const cookie = refreshCookie(login).split(";")[0]!;
-    const refreshed = await server.gql(CookieRefresh, undefined, { headers: { cookie } });
+    const refreshed = await server.gql(Refresh, undefined, { headers: { cookie } });
     expect(refreshed.errors).toBeUndefined();
     expect(refreshed.data?.refresh.jwt).toBeTruthy();
     expect(refreshed.data?.refresh.refreshToken).toBeNull();
@@ -103,7 +78,7 @@ describe("cookie mode", () => {
   });
 
   it("refuses simple (form) requests outright, so cross-site forms cannot use the cookie", async () => {
-    const login = await server.gql(CookieLogin, { identifier: "mia", password: "correct horse battery staple" });
+    const login = await server.gql(Login, { input: { identifier: "mia", password: "correct horse battery staple" } });
     const cookie = refreshCookie(login).split(";")[0]!;
     const response = await fetch(`${server.url}/graphql`, {
       method: "POST",

@@ -15,7 +15,7 @@ import { forbidden, unauthenticated } from "../errors.ts";
 import type PrismaTypes from "../generated/pothos-types.ts";
 import { getDatamodel } from "../generated/pothos-types.ts";
 import { JSONObjectResolver } from "graphql-scalars";
-import AclPlugin from "./acl-plugin.ts";
+import AclPlugin from "../modules/access/acl-plugin.ts";
 
 /**
  * Builds a Gatehouse schema builder. The app has exactly one (`builder` below); tests build their own to
@@ -36,7 +36,7 @@ export function createSchemaBuilder() {
     plugins: [AclPlugin, ScopeAuthPlugin, PrismaPlugin, DirectivesPlugin, FederationPlugin],
     defaultFieldNullability: false,
     prisma: {
-      client: (ctx) => ctx.prisma,
+      client: (ctx) => ctx.services.prisma,
       dmmf: getDatamodel(),
       filterConnectionTotalCount: true,
       onUnusedQuery: null,

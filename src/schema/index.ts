@@ -6,6 +6,7 @@ import { printSubgraphSchema } from "@apollo/subgraph";
 import { lexicographicSortSchema } from "graphql";
 import { builder } from "./builder.ts";
 import "../modules/auth/auth.schema.ts";
+import "../modules/access/access.schema.ts";
 import "../modules/roles/roles.schema.ts";
 import "../modules/users/users.schema.ts";
 import "../modules/settings/settings.schema.ts";

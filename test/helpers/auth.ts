@@ -1,7 +1,7 @@
 /** Users and sign-in for integration tests. */
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { createPasswordHasher } from "../../src/modules/auth/passwords.ts";
-import { graphql } from "../gql/index.ts";
+import { Login } from "../operations/auth.ts";
 import type { TestServer } from "./server.ts";
 
 const passwords = createPasswordHasher({ cost: 4 });
@@ -31,18 +31,6 @@ export async function createUser(prisma: PrismaClient, user: NewUser) {
   });
 }
 
-const SignIn = graphql(`
-  mutation SignIn($identifier: String!, $password: String!) {
-    login(input: { identifier: $identifier, password: $password }) {
-      jwt
-      refreshToken
-      user {
-        id
-      }
-    }
-  }
-`);
-
 export interface SignedIn {
   jwt: string;
   refreshToken: string | null;
@@ -52,7 +40,7 @@ export interface SignedIn {
 
 /** Signs in through the real `login` mutation. */
 export async function signIn(server: TestServer, identifier: string, password = "correct horse battery staple"): Promise<SignedIn> {
-  const result = await server.gql(SignIn, { identifier, password });
+  const result = await server.gql(Login, { input: { identifier, password } });
   const login = result.data?.login;
   if (!login?.jwt) throw new Error(`sign-in failed: ${JSON.stringify(result.errors)}`);
   return {

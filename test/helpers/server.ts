@@ -1,5 +1,5 @@
 /**
- * Starts the real Gatehouse (createApp + node:http) on 127.0.0.1 port 0 against a fresh test database,
+ * Starts the real Gatehouse (createServices + createApp + node:http) on 127.0.0.1 port 0 against a fresh test database,
  * and talks to it over HTTP like a client.
  */
 import { randomBytes } from "node:crypto";
@@ -14,11 +14,12 @@ import { print } from "graphql";
 import { createApp, type App } from "../../src/app.ts";
 import { type Environment, loadConfig } from "../../src/config.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
-import { startDatabase } from "../../src/infra/db/index.ts";
+import { startDatabase } from "../../src/database.ts";
 import { connectRedis } from "../../src/infra/redis/index.ts";
 import { createPasswordHasher } from "../../src/modules/auth/passwords.ts";
 import type { EmailService } from "../../src/modules/email/email.service.ts";
-import type { RoleResolverRegistry } from "../../src/modules/roles/role-resolvers.ts";
+import type { DynamicRoles } from "../../src/modules/access/dynamic-roles.ts";
+import type { Services } from "../../src/services.ts";
 import { createTestDatabase } from "./database.ts";
 
 export interface GraphQLResponse<TData> {
@@ -39,6 +40,8 @@ export interface TestServer {
   url: string;
   prisma: PrismaClient;
   dataDir: string;
+  /** The app's services (as resolvers see them in `ctx.services`). */
+  services: Services;
   /** The app's rate limits, lockout and password policy. */
   security: App["security"];
   /** The app's email service (compose, enqueue, kick, worker). */
@@ -59,8 +62,8 @@ export interface TestServer {
 }
 
 export interface TestServerOptions {
-  /** Custom dynamic roles handed to createApp. */
-  roleResolvers?: RoleResolverRegistry;
+  /** Custom dynamic roles handed to createServices. */
+  dynamicRoles?: DynamicRoles;
   /** Record every SQL statement in `sql.statements`. */
   recordSql?: boolean;
 }
@@ -94,7 +97,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     database,
     redis,
     logger: createLogger(config.logLevel),
-    roleResolvers: options.roleResolvers,
+    dynamicRoles: options.dynamicRoles,
   });
   const server = createServer(app.yoga);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -119,6 +122,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     url,
     prisma: database.prisma,
     dataDir,
+    services: app.services,
     security: app.security,
     email: app.email,
     post,

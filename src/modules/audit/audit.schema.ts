@@ -5,7 +5,7 @@
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
 import { User } from "../users/users.schema.ts";
-import { AuditAction, type AuditPage, listAudit, MAX_AUDIT_PAGE } from "./audit.service.ts";
+import { AuditAction, type AuditPage, MAX_AUDIT_PAGE } from "./audit.service.ts";
 
 const AuditActionEnum = builder.enumType("AuditAction", {
   description: "What an audit log entry records.",
@@ -69,8 +69,7 @@ builder.queryField("auditLog", (t) =>
       after: t.arg.string({ description: "`nextCursor` of the previous page." }),
     },
     resolve: (_root, { filter, first, after }, ctx) =>
-      listAudit(
-        ctx.prisma,
+      ctx.services.audit.list(
         {
           actions: filter?.actions ?? undefined,
           success: filter?.success ?? undefined,

@@ -1,6 +1,7 @@
 /**
  * The audit log: who did what security-relevant thing, from where, and whether it worked. Entries are
- * written by the services that perform the action and read by admins; they never hold secrets.
+ * written by the services that perform the action (through the AuditService they are given) and read by
+ * admins; they never hold secrets.
  */
 import { badUserInput } from "../../errors.ts";
 import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
@@ -112,9 +113,6 @@ export const auditSourceOf = ({ viewer, ip, userAgent }: { viewer: { userId: num
   userAgent,
 });
 
-/** Records an action performed by `source`; the entry carries its actor, IP and user agent. */
-export const recordAuditBy = (prisma: PrismaClient, source: AuditSource, entry: Omit<AuditEntryInput, keyof AuditSource>) =>
-  recordAudit(prisma, { ...entry, ...source });
 
 /** Filters combine with AND; every one is optional. */
 export interface AuditFilter {
@@ -185,4 +183,19 @@ function parseCursor(cursor: string): number {
   const id = /^[1-9][0-9]{0,14}$/.test(cursor) ? Number(cursor) : NaN;
   if (!Number.isSafeInteger(id)) throw badUserInput("Invalid cursor", { field: "after" });
   return id;
+}
+
+export interface AuditService {
+  record(entry: AuditEntryInput): Promise<AuditLog>;
+  /** Records an action performed by `source`; the entry carries its actor, IP and user agent. */
+  recordBy(source: AuditSource, entry: Omit<AuditEntryInput, keyof AuditSource>): Promise<AuditLog>;
+  list(filter?: AuditFilter, pagination?: AuditPagination): Promise<AuditPage>;
+}
+
+export function createAuditService({ prisma }: { prisma: PrismaClient }): AuditService {
+  return {
+    record: (entry) => recordAudit(prisma, entry),
+    recordBy: (source, entry) => recordAudit(prisma, { ...entry, ...source }),
+    list: (filter, pagination) => listAudit(prisma, filter, pagination),
+  };
 }

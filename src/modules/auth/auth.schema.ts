@@ -8,7 +8,7 @@ import { builder } from "../../schema/builder.ts";
 import type { AuthResult, AuthUser, RequestMeta } from "./auth.service.ts";
 
 function requestMeta(ctx: GatehouseContext): RequestMeta {
-  return { ip: ctx.ip, userAgent: ctx.userAgent, browserSession: ctx.auth.cookies.enabled };
+  return { ip: ctx.ip, userAgent: ctx.userAgent, browserSession: ctx.cookies.enabled };
 }
 
 function requireViewer(ctx: GatehouseContext) {
@@ -18,8 +18,8 @@ function requireViewer(ctx: GatehouseContext) {
 
 /** In cookie mode the refresh token travels only in an HttpOnly cookie, never in the body. */
 function deliver(ctx: GatehouseContext, result: AuthResult): AuthResult {
-  if (!ctx.auth.cookies.enabled || result.refreshToken === null) return result;
-  ctx.auth.cookies.setRefreshToken(result.refreshToken);
+  if (!ctx.cookies.enabled || result.refreshToken === null) return result;
+  ctx.cookies.setRefreshToken(result.refreshToken);
   return { ...result, refreshToken: null };
 }
 
@@ -107,13 +107,13 @@ builder.queryFields((t) => ({
   me: t.field({
     type: Me,
     nullable: true,
-    resolve: (_root, _args, ctx) => ctx.auth.service.getUser(requireViewer(ctx).userId),
+    resolve: (_root, _args, ctx) => ctx.services.auth.getUser(requireViewer(ctx).userId),
   }),
   sessions: t.field({
     type: [Session],
     resolve: async (_root, _args, ctx) => {
       const viewer = requireViewer(ctx);
-      const sessions = await ctx.auth.service.listSessions(viewer.userId);
+      const sessions = await ctx.services.auth.listSessions(viewer.userId);
       return sessions.map((session) => ({ ...session, current: session.id === viewer.sessionId }));
     },
   }),
@@ -123,14 +123,14 @@ builder.mutationFields((t) => ({
   login: t.field({
     type: LoginPayload,
     args: { input: t.arg({ type: LoginInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => deliver(ctx, await ctx.auth.service.login(input, requestMeta(ctx))),
+    resolve: async (_root, { input }, ctx) => deliver(ctx, await ctx.services.auth.login(input, requestMeta(ctx))),
   }),
   register: t.field({
     type: LoginPayload,
     args: { input: t.arg({ type: RegisterInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const { profile, ...credentials } = input;
-      const result = await ctx.auth.service.register({ ...credentials, extra: profile ?? {} }, requestMeta(ctx));
+      const result = await ctx.services.auth.register({ ...credentials, extra: profile ?? {} }, requestMeta(ctx));
       return deliver(ctx, result);
     },
   }),
@@ -140,7 +140,7 @@ builder.mutationFields((t) => ({
     description: "Always answers ok: true, whether or not the address belongs to an account.",
     args: { email: t.arg.string({ required: true }) },
     resolve: async (_root, { email }, ctx) => {
-      await ctx.auth.service.forgotPassword(email, requestMeta(ctx));
+      await ctx.services.auth.forgotPassword(email, requestMeta(ctx));
       return { ok: true };
     },
   }),
@@ -152,7 +152,7 @@ builder.mutationFields((t) => ({
       passwordConfirmation: t.arg.string({ required: true }),
       code: t.arg.string({ required: true }),
     },
-    resolve: async (_root, args, ctx) => deliver(ctx, await ctx.auth.service.resetPassword(args, requestMeta(ctx))),
+    resolve: async (_root, args, ctx) => deliver(ctx, await ctx.services.auth.resetPassword(args, requestMeta(ctx))),
   }),
   changePassword: t.field({
     type: LoginPayload,
@@ -163,14 +163,14 @@ builder.mutationFields((t) => ({
       passwordConfirmation: t.arg.string({ required: true }),
     },
     resolve: async (_root, args, ctx) =>
-      deliver(ctx, await ctx.auth.service.changePassword(requireViewer(ctx).userId, args, requestMeta(ctx))),
+      deliver(ctx, await ctx.services.auth.changePassword(requireViewer(ctx).userId, args, requestMeta(ctx))),
   }),
   emailConfirmation: t.field({
     type: LoginPayload,
     nullable: true,
     args: { confirmation: t.arg.string({ required: true }) },
     resolve: async (_root, { confirmation }, ctx) =>
-      deliver(ctx, await ctx.auth.service.confirmEmail(confirmation, requestMeta(ctx))),
+      deliver(ctx, await ctx.services.auth.confirmEmail(confirmation, requestMeta(ctx))),
   }),
   sendEmailConfirmation: t.field({
     type: PasswordPayload,
@@ -178,7 +178,7 @@ builder.mutationFields((t) => ({
     description: "Sends the confirmation email again. Always answers ok: true.",
     args: { email: t.arg.string({ required: true }) },
     resolve: async (_root, { email }, ctx) => {
-      await ctx.auth.service.sendEmailConfirmation(email, requestMeta(ctx));
+      await ctx.services.auth.sendEmailConfirmation(email, requestMeta(ctx));
       return { ok: true };
     },
   }),
@@ -187,11 +187,11 @@ builder.mutationFields((t) => ({
     description: "Exchanges a refresh token (argument, or the HttpOnly cookie in cookie mode) for a new pair.",
     args: { refreshToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {
-      const token = args.refreshToken ?? ctx.auth.cookies.refreshToken();
+      const token = args.refreshToken ?? ctx.cookies.refreshToken();
       if (!token) throw unauthenticated("Invalid refresh token");
-      const result = await ctx.auth.service.refresh(token, requestMeta(ctx));
-      if (!ctx.auth.cookies.enabled) return result;
-      ctx.auth.cookies.setRefreshToken(result.refreshToken);
+      const result = await ctx.services.auth.refresh(token, requestMeta(ctx));
+      if (!ctx.cookies.enabled) return result;
+      ctx.cookies.setRefreshToken(result.refreshToken);
       return { jwt: result.jwt, refreshToken: null };
     },
   }),
@@ -200,8 +200,8 @@ builder.mutationFields((t) => ({
     description: "Ends the current session, or every session of the user with all: true.",
     args: { all: t.arg.boolean({ required: false, defaultValue: false }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.auth.service.logout(requireViewer(ctx), args.all ?? false, requestMeta(ctx));
-      ctx.auth.cookies.clearRefreshToken();
+      await ctx.services.auth.logout(requireViewer(ctx), args.all ?? false, requestMeta(ctx));
+      ctx.cookies.clearRefreshToken();
       return { ok: true };
     },
   }),
@@ -212,7 +212,7 @@ builder.mutationFields((t) => ({
     // The ACL's $owner rule for this mutation looks up the session's owner.
     acl: { model: "Session" },
     resolve: async (_root, { id }, ctx) => ({
-      ok: await ctx.auth.service.revokeSession(requireViewer(ctx).userId, String(id), requestMeta(ctx)),
+      ok: await ctx.services.auth.revokeSession(requireViewer(ctx).userId, String(id), requestMeta(ctx)),
     }),
   }),
 }));

@@ -4,11 +4,20 @@
  * user or signing out takes effect on the very next request.
  */
 import { z } from "zod";
-import type { Viewer } from "../../context.ts";
 import { unauthenticated } from "../../errors.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { isSessionActive } from "./sessions.ts";
 import type { TokenService } from "./tokens.ts";
+
+/**
+ * The verified caller, built per request from the access token after checking that the user still
+ * exists, is not blocked and that the session is not revoked.
+ */
+export interface Viewer {
+  userId: number;
+  /** The refresh session the access token belongs to (null for legacy long-lived tokens). */
+  sessionId: string | null;
+}
 
 const claimsSchema = z.object({
   sub: z.string().regex(/^\d{1,15}$/),

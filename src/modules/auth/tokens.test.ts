@@ -25,7 +25,7 @@ describe("access tokens", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "gatehouse-keys-"));
-    keys = await loadSigningKeys(loadConfig({}).jwt, dataDir);
+    keys = await loadSigningKeys(loadConfig({ NODE_ENV: "test" }).jwt, dataDir);
     tokens = createTokenService(keys, options);
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
@@ -42,7 +42,7 @@ describe("access tokens", () => {
   it("keeps development keys under DATA_DIR, private to the owner, and reuses them on restart", async () => {
     const file = join(dataDir, "keys", "signing-keys.EdDSA.json");
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    const again = await loadSigningKeys(loadConfig({}).jwt, dataDir);
+    const again = await loadSigningKeys(loadConfig({ NODE_ENV: "test" }).jwt, dataDir);
     expect(again.current.kid).toBe(keys.current.kid);
     const token = await tokens.sign({ userId: 1, roles: [], lifespanSeconds: 60 });
     expect((await createTokenService(again, options).verify(token)).sub).toBe("1");
@@ -113,7 +113,7 @@ describe("access tokens", () => {
   });
 
   it("supports HS256 with JWT_SECRET and publishes no key", async () => {
-    const config = loadConfig({ JWT_ALGORITHM: "HS256", JWT_SECRET: "a-strapi-style-secret-of-32-chars!" }).jwt;
+    const config = loadConfig({ NODE_ENV: "test", JWT_ALGORITHM: "HS256", JWT_SECRET: "a-strapi-style-secret-of-32-chars!" }).jwt;
     const hs = await loadSigningKeys(config, dataDir);
     expect(hs.jwks.keys).toEqual([]);
     const service = createTokenService(hs, options);
@@ -123,7 +123,7 @@ describe("access tokens", () => {
   });
 
   async function keysFrom(jwks: JWK[], algorithm: "EdDSA" | "ES256" | "RS256" = "EdDSA") {
-    const config = loadConfig({ JWT_ALGORITHM: algorithm, JWT_SIGNING_KEYS: JSON.stringify({ keys: jwks }) }).jwt;
+    const config = loadConfig({ NODE_ENV: "test", JWT_ALGORITHM: algorithm, JWT_SIGNING_KEYS: JSON.stringify({ keys: jwks }) }).jwt;
     return loadSigningKeys(config, dataDir);
   }
 });

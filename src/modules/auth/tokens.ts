@@ -23,10 +23,13 @@ export interface TokenService {
   sign(input: { userId: number; sessionId?: string; roles: string[]; lifespanSeconds: number }): Promise<string>;
   /** Throws UNAUTHENTICATED for anything but a valid, unexpired token of ours. */
   verify(token: string): Promise<AccessTokenClaims>;
+  /** The public keys that verify our tokens, as served at /.well-known/jwks.json. */
+  jwks: SigningKeys["jwks"];
 }
 
 export function createTokenService(keys: SigningKeys, options: { issuer: string; audience: string }): TokenService {
   return {
+    jwks: keys.jwks,
     sign({ userId, sessionId, roles, lifespanSeconds }) {
       const jwt = new SignJWT({ roles, ...(sessionId ? { sid: sessionId } : {}) })
         .setProtectedHeader({ alg: keys.algorithm, kid: keys.current.kid, typ: "JWT" })

@@ -1,15 +1,18 @@
 /**
- * Reads the admins' email templates from the "email-templates" setting, merged field by field over the
- * defaults in code: a template or field missing from the stored value (or of the wrong type) keeps its default.
+ * The admins' email templates, stored in the "email-templates" setting and read merged field by field over
+ * the defaults in code: a template or field missing from the stored value (or of the wrong type) keeps its
+ * default. The email module owns this setting; the settings module edits it through the email service.
  */
 import type { Prisma } from "../../generated/prisma/client.ts";
-import { SettingKey } from "../settings/settings.defaults.ts";
 import {
   defaultEmailTemplates,
   EMAIL_TEMPLATE_NAMES,
   type EmailTemplate,
   type EmailTemplates,
 } from "./templates/index.ts";
+
+/** Key of the setting row holding the templates. */
+export const EMAIL_TEMPLATES_SETTING = "email-templates";
 
 const NULLABLE_FIELDS = ["fromName", "fromEmail", "replyTo"] as const;
 const REQUIRED_FIELDS = ["subject", "body"] as const;
@@ -39,6 +42,12 @@ export function mergeEmailTemplates(stored: unknown): EmailTemplates {
 
 /** Takes the root client or a transaction client (inside `$transaction`, pass the transaction's). */
 export async function loadEmailTemplates(db: Pick<Prisma.TransactionClient, "setting">): Promise<EmailTemplates> {
-  const row = await db.setting.findUnique({ where: { key: SettingKey.EMAIL_TEMPLATES } });
+  const row = await db.setting.findUnique({ where: { key: EMAIL_TEMPLATES_SETTING } });
   return mergeEmailTemplates(row?.value);
+}
+
+export async function saveEmailTemplates(db: Pick<Prisma.TransactionClient, "setting">, templates: EmailTemplates): Promise<void> {
+  const key = EMAIL_TEMPLATES_SETTING;
+  const value: object = templates;
+  await db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
 }

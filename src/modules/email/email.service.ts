@@ -1,15 +1,15 @@
 /**
  * Email as the rest of Gatehouse sees it: render a template with the admins' current settings, queue the
- * result in the caller's transaction, wake the worker after the commit. createApp builds one of these.
+ * result in the caller's transaction, wake the worker after the commit. createServices builds one of these.
  */
 import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Config } from "../../config.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import { loadEmailTemplates } from "./email-settings.ts";
+import { loadEmailTemplates, saveEmailTemplates } from "./email-settings.ts";
 import { createMailer, type MailMessage } from "./mailer.ts";
 import { createOutboxWorker, enqueueEmail, exponentialBackoff, type OutboxWorker } from "./outbox.ts";
 import { createEmailRenderer, type TemplateVariables } from "./render-email.ts";
-import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName } from "./templates/index.ts";
+import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName, type EmailTemplates } from "./templates/index.ts";
 
 const WARM_UP_DELAY_MS = 5_000;
 
@@ -45,6 +45,10 @@ export interface EmailService {
   ): Promise<{ id: number }>;
   /** Throws EmailTemplateError when an admin's subject or MJML body cannot be used (for updateSettings). */
   checkTemplate(body: string, subject?: string): Promise<void>;
+  /** The admins' templates merged over the defaults. */
+  loadTemplates(): Promise<EmailTemplates>;
+  /** Stores the admins' templates (checked with checkTemplate first). */
+  saveTemplates(templates: EmailTemplates): Promise<void>;
   /** Wakes the worker; call after the transaction that enqueued has committed. */
   kick(): void;
   /** Starts the outbox worker and stops it, waiting for an email in flight. */
@@ -95,6 +99,8 @@ export function createEmailService({ config, prisma, logger }: EmailServiceDepen
       return enqueueEmail(tx, message);
     },
     checkTemplate: renderer.checkTemplate,
+    loadTemplates: () => loadEmailTemplates(prisma),
+    saveTemplates: (templates) => saveEmailTemplates(prisma, templates),
     kick: worker.kick,
     worker,
     async close() {

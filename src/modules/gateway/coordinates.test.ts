@@ -1,6 +1,6 @@
 import { buildASTSchema, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { type AclRule, type Principal, resolveAccess } from "../roles/acl.ts";
+import { type AclRule, type Principal, resolveAccess } from "../access/acl.ts";
 import { classifyField, guardedDownstreamFields, indexLocalSubgraph, isNamedByRule } from "./coordinates.ts";
 import { decideDownstream, type GatewayAuthorizer } from "./use-gateway-acl.ts";
 

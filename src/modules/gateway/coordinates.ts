@@ -22,7 +22,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from "graphql";
-import type { AccessType, AclRule } from "../roles/acl.ts";
+import type { AccessType, AclRule } from "../access/acl.ts";
 
 /** The types and fields Gatehouse's subgraph defines itself (fields it only marks `@external` excluded). */
 export interface LocalSchemaIndex {

@@ -15,7 +15,7 @@ import { GraphQLError, parse } from "graphql";
 import { createYoga } from "graphql-yoga";
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import type { GatewayModeConfig, SubgraphEndpoint } from "../../config.ts";
-import { type AclRule, type Principal, resolveAccess } from "../roles/acl.ts";
+import { type AclRule, type Principal, resolveAccess } from "../access/acl.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 
 export interface TestViewer {

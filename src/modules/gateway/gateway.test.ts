@@ -14,7 +14,7 @@ import {
   startPostsSubgraph,
   type TestSubgraph,
 } from "../../../test/helpers/subgraphs.ts";
-import type { AclRule } from "../roles/acl.ts";
+import type { AclRule } from "../access/acl.ts";
 import { ISSUER, startTestGateway, type TestGateway, type TestViewer } from "./gateway.test-helper.ts";
 
 const ada: TestViewer = { userId: "1", sessionId: "session-ada", roles: ["authenticated", "editor"] };

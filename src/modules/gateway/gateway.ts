@@ -15,7 +15,7 @@ import httpTransport from "@graphql-mesh/transport-http";
 import type { YogaLogger } from "@graphql-yoga/logger";
 import { maskError as yogaMaskError, type Plugin, type YogaServerOptions } from "graphql-yoga";
 import { type GatewayModeConfig, LOCAL_SUBGRAPH_NAME } from "../../config.ts";
-import type { AccessType, AclRule } from "../roles/acl.ts";
+import type { AccessType, AclRule } from "../access/acl.ts";
 import { guardedDownstreamFields, indexLocalSubgraph } from "./coordinates.ts";
 import { createSubgraphErrorMask } from "./subgraph-errors.ts";
 import { createSubgraphHeaders, type MintSubgraphToken } from "./subgraph-identity.ts";

@@ -33,7 +33,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import { ErrorCode } from "../../errors.ts";
-import type { AccessDecision, AccessRequest, AclRule } from "../roles/acl.ts";
+import type { AccessDecision, AccessRequest, AclRule } from "../access/acl.ts";
 import {
   type DownstreamCoordinate,
   type LocalSchemaIndex,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, type RateLimitsConfig } from "../../config.ts";
 import { GatehouseError } from "../../errors.ts";
-import { limiterBackends, settle, useLimiterBackend } from "./limiter-backends.test-helper.ts";
+import { limiterBackends, settle, useLimiterBackend } from "../../../test/helpers/limiter-backends.ts";
 import { createRateLimits } from "./rate-limits.service.ts";
 
 const limitsOf = (max: number): RateLimitsConfig =>
-  loadConfig({ RATE_LIMIT_MAX: String(max), RATE_LIMIT_WINDOW_SECONDS: "60" }).rateLimits;
+  loadConfig({ NODE_ENV: "test", RATE_LIMIT_MAX: String(max), RATE_LIMIT_WINDOW_SECONDS: "60" }).rateLimits;
 
 const outcome = async (promise: Promise<void>) => (await settle(promise)) ?? "allowed";
 

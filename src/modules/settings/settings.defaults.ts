@@ -1,3 +1,4 @@
+import { EMAIL_TEMPLATES_SETTING } from "../email/email-settings.ts";
 import { defaultEmailTemplates } from "../email/templates/index.ts";
 
 /**
@@ -31,7 +32,7 @@ export const defaultAdvancedSettings: AdvancedSettings = {
   registerAllowedFields: [],
 };
 
-export const SettingKey = { ADVANCED: "advanced", EMAIL_TEMPLATES: "email-templates" } as const;
+export const SettingKey = { ADVANCED: "advanced", EMAIL_TEMPLATES: EMAIL_TEMPLATES_SETTING } as const;
 
 export const defaultSettings: Record<string, unknown> = {
   [SettingKey.ADVANCED]: defaultAdvancedSettings,

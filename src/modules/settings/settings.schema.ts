@@ -58,7 +58,7 @@ const Settings = builder.objectRef<AdvancedSettings>("Settings").implement({
     emailTemplates: t.field({
       type: [EmailTemplateType],
       resolve: async (_settings, _args, ctx) => {
-        const templates = await ctx.settings.getEmailTemplates();
+        const templates = await ctx.services.settings.getEmailTemplates();
         return EMAIL_TEMPLATE_NAMES.map((name) => ({ name, ...templates[name] }));
       },
     }),
@@ -81,7 +81,7 @@ const SettingsInput = builder.inputType("SettingsInput", {
 builder.queryField("settings", (t) =>
   t.field({
     type: Settings,
-    resolve: (_root, _args, ctx) => ctx.settings.getAdvanced(),
+    resolve: (_root, _args, ctx) => ctx.services.settings.getAdvanced(),
   }),
 );
 
@@ -90,6 +90,6 @@ builder.mutationField("updateSettings", (t) =>
     type: Settings,
     args: { input: t.arg({ type: SettingsInput, required: true }) },
     resolve: (_root, { input: { emailTemplates, ...advanced } }, ctx) =>
-      ctx.settings.update({ advanced, emailTemplates }, auditSourceOf(ctx)),
+      ctx.services.settings.update({ advanced, emailTemplates }, auditSourceOf(ctx)),
   }),
 );

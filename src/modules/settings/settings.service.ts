@@ -1,17 +1,17 @@
 import { z } from "zod";
 import { badUserInput } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import { AuditAction, type AuditSource, recordAuditBy } from "../audit/audit.service.ts";
-import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import { loadEmailTemplates } from "../email/email-settings.ts";
+import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
+import type { EmailService } from "../email/email.service.ts";
 import { EmailTemplateError } from "../email/render-email.ts";
+import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import type { EmailTemplate, EmailTemplateName, EmailTemplates } from "../email/templates/index.ts";
 import { type AdvancedSettings, defaultAdvancedSettings, SettingKey } from "./settings.defaults.ts";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
 /** Stored advanced settings over their defaults (read per request, so admin changes apply at once). */
-export async function getAdvancedSettings(db: Db): Promise<AdvancedSettings> {
+async function getAdvancedSettings(db: Db): Promise<AdvancedSettings> {
   const row = await db.setting.findUnique({ where: { key: SettingKey.ADVANCED } });
   return { ...defaultAdvancedSettings, ...((row?.value as Partial<AdvancedSettings> | undefined) ?? {}) };
 }
@@ -86,13 +86,10 @@ async function validate(db: Db, changes: AdvancedSettingsChanges): Promise<Parti
   return next;
 }
 
-/** Checks an MJML body and subject compile (the email module's renderer). */
-export type TemplateChecker = (body: string, subject?: string) => Promise<void>;
-
 async function applyTemplateChanges(
   current: EmailTemplates,
   changes: EmailTemplateChange[],
-  checkTemplate: TemplateChecker,
+  checkTemplate: EmailService["checkTemplate"],
 ): Promise<EmailTemplates> {
   const next = { ...current };
   for (const change of changes) {
@@ -131,13 +128,17 @@ function changedKeys(prefix: string, before: object, after: object): string[] {
   return [...keys].filter((key) => valueOf(before, key) !== valueOf(after, key)).map((key) => `${prefix}${key}`);
 }
 
-export function createSettingsService(db: PrismaClient, options: { checkTemplate: TemplateChecker }) {
-  const store = (key: (typeof SettingKey)[keyof typeof SettingKey], value: object) =>
-    db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+export interface SettingsDependencies {
+  prisma: PrismaClient;
+  audit: AuditService;
+  /** The email module owns the templates' storage and knows whether one compiles. */
+  email: Pick<EmailService, "checkTemplate" | "loadTemplates" | "saveTemplates">;
+}
 
+export function createSettingsService({ prisma, audit, email }: SettingsDependencies) {
   return {
-    getAdvanced: () => getAdvancedSettings(db),
-    getEmailTemplates: () => loadEmailTemplates(db),
+    getAdvanced: () => getAdvancedSettings(prisma),
+    getEmailTemplates: () => email.loadTemplates(),
     /**
      * An admin's change to advanced settings and email templates, audited as one SETTINGS_CHANGED entry
      * that names the changed keys only: template bodies and subjects are never copied into the log.
@@ -146,26 +147,27 @@ export function createSettingsService(db: PrismaClient, options: { checkTemplate
      */
     async update(
       changes: { advanced: AdvancedSettingsChanges; emailTemplates?: EmailTemplateChange[] | null },
-      audit: AuditSource,
+      source: AuditSource,
     ): Promise<AdvancedSettings> {
       const changed: string[] = [];
       let templates: { before: EmailTemplates; after: EmailTemplates } | undefined;
       if (changes.emailTemplates) {
-        const before = await loadEmailTemplates(db);
-        templates = { before, after: await applyTemplateChanges(before, changes.emailTemplates, options.checkTemplate) };
+        const before = await email.loadTemplates();
+        templates = { before, after: await applyTemplateChanges(before, changes.emailTemplates, email.checkTemplate) };
       }
-      const before = await getAdvancedSettings(db);
-      const after = { ...before, ...(await validate(db, changes.advanced)) };
+      const before = await getAdvancedSettings(prisma);
+      const after = { ...before, ...(await validate(prisma, changes.advanced)) };
       if (templates) {
-        await store(SettingKey.EMAIL_TEMPLATES, templates.after);
+        await email.saveTemplates(templates.after);
         for (const name of Object.keys(templates.after) as EmailTemplateName[]) {
           changed.push(...changedKeys(`emailTemplates.${name}.`, templates.before[name] ?? {}, templates.after[name]));
         }
       }
-      await store(SettingKey.ADVANCED, after);
+      const key = SettingKey.ADVANCED;
+      await prisma.setting.upsert({ where: { key }, create: { key, value: after }, update: { value: after } });
       changed.push(...changedKeys("", before, after));
       if (changed.length > 0) {
-        await recordAuditBy(db, audit, { action: AuditAction.SETTINGS_CHANGED, targetType: "Settings", metadata: { changed } });
+        await audit.recordBy(source, { action: AuditAction.SETTINGS_CHANGED, targetType: "Settings", metadata: { changed } });
       }
       return after;
     },

@@ -7,7 +7,7 @@ import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
 import { OkPayload, Role } from "../roles/roles.schema.ts";
-import * as users from "./users.service.ts";
+import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.ts";
 
 export const User = builder.prismaObject("User", {
   description: "An account.",
@@ -41,16 +41,16 @@ export const User = builder.prismaObject("User", {
   }),
 });
 
-const UserPage = builder.objectRef<users.UserPage>("UserPage").implement({
+const UserPage = builder.objectRef<UserPageShape>("UserPage").implement({
   description: "One page of users.",
   fields: (t) => ({
     nodes: t.prismaField({
       type: [User],
-      resolve: (query, page, _args, ctx) => users.loadUsers(ctx.prisma, page.ids, query),
+      resolve: (query, page, _args, ctx) => ctx.services.users.loadMany(page.ids, query),
     }),
     totalCount: t.int({
       description: "Users matching the filter, over all pages.",
-      resolve: (page, _args, ctx) => users.countUsers(ctx.prisma, page.where),
+      resolve: (page, _args, ctx) => ctx.services.users.count(page.where),
     }),
     hasNextPage: t.exposeBoolean("hasNextPage"),
     endCursor: t.exposeString("endCursor", { nullable: true, description: "Pass as `after` for the next page." }),
@@ -90,7 +90,7 @@ const UpdateMeInput = builder.inputType("UpdateMeInput", {
 builder.queryFields((t) => ({
   users: t.field({
     type: UserPage,
-    description: `Users in id order; at most ${users.MAX_PAGE_SIZE} per page.`,
+    description: `Users in id order; at most ${MAX_PAGE_SIZE} per page.`,
     args: {
       first: t.arg.int(),
       after: t.arg.string(),
@@ -101,13 +101,13 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       // Allowed on any record, not merely $owner: searching is over everybody's emails.
       const { allowed } = await ctx.authz.check({ resource: "User.email", accessType: "READ" });
-      return users.findUserPage(ctx.prisma, { ...args.filter, searchEmail: allowed }, args);
+      return ctx.services.users.findPage({ ...args.filter, searchEmail: allowed }, args);
     },
   }),
   user: t.prismaField({
     type: User,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => users.getUser(ctx.prisma, parseIntId(args.id), query),
+    resolve: (query, _root, args, ctx) => ctx.services.users.get(parseIntId(args.id), query),
   }),
 }));
 
@@ -116,8 +116,7 @@ builder.mutationFields((t) => ({
     type: User,
     args: { id: t.arg.id({ required: true }), data: t.arg({ type: UserUpdateInput, required: true }) },
     resolve: (query, _root, { id, data }, ctx) =>
-      users.updateUser(
-        ctx.prisma,
+      ctx.services.users.update(
         parseIntId(id),
         { ...data, primaryRoleId: data.primaryRoleId == null ? null : parseIntId(data.primaryRoleId, "primaryRoleId") },
         auditSourceOf(ctx),
@@ -129,7 +128,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "User" },
     resolve: async (_root, args, ctx) => {
-      await users.deleteUser(ctx.prisma, parseIntId(args.id), auditSourceOf(ctx));
+      await ctx.services.users.delete(parseIntId(args.id), auditSourceOf(ctx));
       return { ok: true };
     },
   }),
@@ -139,7 +138,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     acl: { model: "User" },
     resolve: async (_root, args, ctx) => {
-      await users.unlockUser(ctx.prisma, ctx.security.lockout, parseIntId(args.id), auditSourceOf(ctx));
+      await ctx.services.users.unlock(parseIntId(args.id), auditSourceOf(ctx));
       return { ok: true };
     },
   }),
@@ -148,7 +147,7 @@ builder.mutationFields((t) => ({
     args: { data: t.arg({ type: UpdateMeInput, required: true }) },
     resolve: (query, _root, { data }, ctx) => {
       if (!ctx.viewer) throw unauthenticated();
-      return users.updateSelf(ctx.prisma, ctx.viewer.userId, data, query);
+      return ctx.services.users.updateSelf(ctx.viewer.userId, data, query);
     },
   }),
 }));

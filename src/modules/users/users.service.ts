@@ -4,11 +4,10 @@
 import { badUserInput, notFound } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
-import { AuditAction, type AuditSource, recordAuditBy } from "../audit/audit.service.ts";
-import type { Lockout } from "../auth/lockout.ts";
-import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import { assertAnotherAdminRemains } from "../roles/roles.service.ts";
-import { getAdvancedSettings } from "../settings/settings.service.ts";
+import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
+import type { RolesService } from "../roles/roles.service.ts";
+import type { Lockout } from "../security/lockout.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
 
 /** The selection plugin-prisma computes from the GraphQL query. */
 export type UserQuery = { include?: Prisma.UserInclude; select?: Prisma.UserSelect };
@@ -61,52 +60,6 @@ export function userWhere(filter: UserFilter = {}): Prisma.UserWhereInput {
   return { AND: where };
 }
 
-/**
- * One page of user ids in id order. The rows themselves are loaded by `loadUsers` with the selection
- * the query asks for, so that their roles come in a fixed number of statements however many users.
- */
-export async function findUserPage(prisma: PrismaClient, filter: UserFilter, page: PageArgs): Promise<UserPage> {
-  const take = page.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
-    throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { field: "first" });
-  }
-  if (page.after != null && page.offset != null) throw badUserInput("Use either after or offset, not both");
-  if (page.offset != null && (!Number.isInteger(page.offset) || page.offset < 0)) {
-    throw badUserInput("offset must not be negative", { field: "offset" });
-  }
-  const where = userWhere(filter);
-  const afterId = page.after == null ? undefined : decodeCursor(page.after);
-  const rows = await prisma.user.findMany({
-    where: afterId === undefined ? where : { AND: [where, { id: { gt: afterId } }] },
-    select: { id: true },
-    orderBy: { id: "asc" },
-    skip: page.offset ?? undefined,
-    take: take + 1,
-  });
-  const ids = rows.slice(0, take).map((row) => row.id);
-  const last = ids.at(-1);
-  return { where, ids, hasNextPage: rows.length > take, endCursor: last === undefined ? null : encodeCursor(last) };
-}
-
-export const countUsers = (prisma: PrismaClient, where: Prisma.UserWhereInput) => prisma.user.count({ where });
-
-export const loadUsers = (prisma: PrismaClient, ids: number[], query: UserQuery = {}) =>
-  prisma.user.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: "asc" } });
-
-const encodeCursor = (id: number) => Buffer.from(`user:${id}`).toString("base64url");
-
-function decodeCursor(cursor: string): number {
-  const match = /^user:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw badUserInput("Invalid cursor", { field: "after" });
-  return Number(match[1]);
-}
-
-export async function getUser(prisma: PrismaClient, id: number, query: UserQuery = {}) {
-  const user = await prisma.user.findUnique({ ...query, where: { id } });
-  if (!user) throw notFound("No such user");
-  return user;
-}
-
 export interface UserUpdate {
   username?: string | null;
   email?: string | null;
@@ -120,6 +73,14 @@ export interface UserUpdate {
 export interface SelfUpdate {
   username?: string | null;
   profile?: Record<string, unknown> | null;
+}
+
+const encodeCursor = (id: number) => Buffer.from(`user:${id}`).toString("base64url");
+
+function decodeCursor(cursor: string): number {
+  const match = /^user:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw badUserInput("Invalid cursor", { field: "after" });
+  return Number(match[1]);
 }
 
 function cleanUsername(username: string): string {
@@ -138,107 +99,159 @@ function cleanEmail(email: string): string {
 
 const userConflict = { conflict: "Username or email already taken", notFound: "No such user" };
 
-/**
- * Admin update. Blocking also revokes the user's sessions in the same transaction, so a blocked user's
- * refresh tokens stop working at once. Blocking, unblocking and a new primary role are audited when they
- * change something.
- */
-export async function updateUser(prisma: PrismaClient, id: number, input: UserUpdate, audit: AuditSource, query: UserQuery = {}) {
-  const data: Prisma.UserUncheckedUpdateInput = {
-    ...(input.username != null && { username: cleanUsername(input.username) }),
-    ...(input.email != null && { email: cleanEmail(input.email) }),
-    ...(input.blocked != null && { blocked: input.blocked }),
-    ...(input.confirmed != null && { confirmed: input.confirmed }),
-    ...(input.primaryRoleId != null && { primaryRoleId: input.primaryRoleId }),
-    ...(input.profile != null && { profile: input.profile as Prisma.InputJsonObject }),
-  };
-  const before = await getUser(prisma, id, { select: { blocked: true, primaryRoleId: true } });
-  if (input.primaryRoleId != null && (await prisma.role.count({ where: { id: input.primaryRoleId } })) === 0) {
-    throw badUserInput("No such role", { field: "primaryRoleId" });
-  }
-  if (input.blocked || (input.primaryRoleId != null && !(await isAdminRole(prisma, input.primaryRoleId)))) {
-    // Blocking an admin, or moving them off the admin primary role, must leave another active admin.
-    await assertAnotherAdminRemains(prisma, id);
-  }
-  const [user] = await withPrismaErrors(
-    prisma.$transaction([
-      prisma.user.update({ ...query, where: { id }, data }),
-      ...(input.blocked
-        ? [
-            prisma.session.updateMany({
-              where: { userId: id, revokedAt: null },
-              data: { revokedAt: new Date(), revokedReason: "blocked" },
-            }),
-          ]
-        : []),
-    ]),
-    userConflict,
-  );
-  if (input.blocked != null && input.blocked !== before.blocked) {
-    await recordAuditBy(prisma, audit, {
-      action: input.blocked ? AuditAction.USER_BLOCKED : AuditAction.USER_UNBLOCKED,
-      targetType: "User",
-      targetId: id,
-    });
-  }
-  if (input.primaryRoleId != null && input.primaryRoleId !== before.primaryRoleId) {
-    await recordAuditBy(prisma, audit, {
-      action: AuditAction.ROLE_CHANGED,
-      targetType: "User",
-      targetId: id,
-      metadata: { change: "primaryRole", fromRoleId: before.primaryRoleId, toRoleId: input.primaryRoleId },
-    });
-  }
-  return user;
+export interface UsersDependencies {
+  prisma: PrismaClient;
+  audit: AuditService;
+  roles: Pick<RolesService, "assertAnotherAdminRemains" | "isAdminRole">;
+  settings: Pick<SettingsService, "getAdvanced">;
+  lockout: Pick<Lockout, "unlock">;
 }
 
-/** A user's change to their own account; profile keys are limited to settings' registerAllowedFields. */
-export async function updateSelf(prisma: PrismaClient, userId: number, input: SelfUpdate, query: UserQuery = {}) {
-  let profile: Prisma.InputJsonObject | undefined;
-  if (input.profile != null) {
-    const { registerAllowedFields } = await getAdvancedSettings(prisma);
-    const refused = Object.keys(input.profile).filter((key) => !registerAllowedFields.includes(key));
-    if (refused.length > 0) {
-      throw badUserInput(`Profile fields not allowed: ${refused.join(", ")}`, { field: "profile" });
+export function createUsersService({ prisma, audit, roles, settings, lockout }: UsersDependencies) {
+  /**
+   * One page of user ids in id order. The rows themselves are loaded by `loadUsers` with the selection
+   * the query asks for, so that their roles come in a fixed number of statements however many users.
+   */
+  async function findPage(filter: UserFilter, page: PageArgs): Promise<UserPage> {
+    const take = page.first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
+      throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { field: "first" });
     }
-    const current = await getUser(prisma, userId, { select: { profile: true } });
-    profile = { ...(current.profile as Prisma.JsonObject), ...input.profile } as Prisma.InputJsonObject;
+    if (page.after != null && page.offset != null) throw badUserInput("Use either after or offset, not both");
+    if (page.offset != null && (!Number.isInteger(page.offset) || page.offset < 0)) {
+      throw badUserInput("offset must not be negative", { field: "offset" });
+    }
+    const where = userWhere(filter);
+    const afterId = page.after == null ? undefined : decodeCursor(page.after);
+    const rows = await prisma.user.findMany({
+      where: afterId === undefined ? where : { AND: [where, { id: { gt: afterId } }] },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      skip: page.offset ?? undefined,
+      take: take + 1,
+    });
+    const ids = rows.slice(0, take).map((row) => row.id);
+    const last = ids.at(-1);
+    return { where, ids, hasNextPage: rows.length > take, endCursor: last === undefined ? null : encodeCursor(last) };
   }
-  return withPrismaErrors(
-    prisma.user.update({
-      ...query,
-      where: { id: userId },
-      data: { ...(input.username != null && { username: cleanUsername(input.username) }), ...(profile && { profile }) },
-    }),
-    userConflict,
-  );
+
+  const count = (where: Prisma.UserWhereInput) => prisma.user.count({ where });
+
+  const loadMany = (ids: number[], query: UserQuery = {}) =>
+    prisma.user.findMany({ ...query, where: { id: { in: ids } }, orderBy: { id: "asc" } });
+
+
+  async function getUser(id: number, query: UserQuery = {}) {
+    const user = await prisma.user.findUnique({ ...query, where: { id } });
+    if (!user) throw notFound("No such user");
+    return user;
+  }
+
+
+
+
+  /**
+   * Admin update. Blocking also revokes the user's sessions in the same transaction, so a blocked user's
+   * refresh tokens stop working at once. Blocking, unblocking and a new primary role are audited when they
+   * change something.
+   */
+  async function update(id: number, input: UserUpdate, source: AuditSource, query: UserQuery = {}) {
+    const data: Prisma.UserUncheckedUpdateInput = {
+      ...(input.username != null && { username: cleanUsername(input.username) }),
+      ...(input.email != null && { email: cleanEmail(input.email) }),
+      ...(input.blocked != null && { blocked: input.blocked }),
+      ...(input.confirmed != null && { confirmed: input.confirmed }),
+      ...(input.primaryRoleId != null && { primaryRoleId: input.primaryRoleId }),
+      ...(input.profile != null && { profile: input.profile as Prisma.InputJsonObject }),
+    };
+    const before = await getUser(id, { select: { blocked: true, primaryRoleId: true } });
+    if (input.primaryRoleId != null && (await prisma.role.count({ where: { id: input.primaryRoleId } })) === 0) {
+      throw badUserInput("No such role", { field: "primaryRoleId" });
+    }
+    if (input.blocked || (input.primaryRoleId != null && !(await roles.isAdminRole(input.primaryRoleId)))) {
+      // Blocking an admin, or moving them off the admin primary role, must leave another active admin.
+      await roles.assertAnotherAdminRemains(id);
+    }
+    const [user] = await withPrismaErrors(
+      prisma.$transaction([
+        prisma.user.update({ ...query, where: { id }, data }),
+        ...(input.blocked
+          ? [
+              prisma.session.updateMany({
+                where: { userId: id, revokedAt: null },
+                data: { revokedAt: new Date(), revokedReason: "blocked" },
+              }),
+            ]
+          : []),
+      ]),
+      userConflict,
+    );
+    if (input.blocked != null && input.blocked !== before.blocked) {
+      await audit.recordBy(source, {
+        action: input.blocked ? AuditAction.USER_BLOCKED : AuditAction.USER_UNBLOCKED,
+        targetType: "User",
+        targetId: id,
+      });
+    }
+    if (input.primaryRoleId != null && input.primaryRoleId !== before.primaryRoleId) {
+      await audit.recordBy(source, {
+        action: AuditAction.ROLE_CHANGED,
+        targetType: "User",
+        targetId: id,
+        metadata: { change: "primaryRole", fromRoleId: before.primaryRoleId, toRoleId: input.primaryRoleId },
+      });
+    }
+    return user;
+  }
+
+  /** A user's change to their own account; profile keys are limited to settings' registerAllowedFields. */
+  async function updateSelf(userId: number, input: SelfUpdate, query: UserQuery = {}) {
+    let profile: Prisma.InputJsonObject | undefined;
+    if (input.profile != null) {
+      const { registerAllowedFields } = await settings.getAdvanced();
+      const refused = Object.keys(input.profile).filter((key) => !registerAllowedFields.includes(key));
+      if (refused.length > 0) {
+        throw badUserInput(`Profile fields not allowed: ${refused.join(", ")}`, { field: "profile" });
+      }
+      const current = await getUser(userId, { select: { profile: true } });
+      profile = { ...(current.profile as Prisma.JsonObject), ...input.profile } as Prisma.InputJsonObject;
+    }
+    return withPrismaErrors(
+      prisma.user.update({
+        ...query,
+        where: { id: userId },
+        data: { ...(input.username != null && { username: cleanUsername(input.username) }), ...(profile && { profile }) },
+      }),
+      userConflict,
+    );
+  }
+
+
+  async function deleteUser(id: number, source: AuditSource): Promise<void> {
+    await roles.assertAnotherAdminRemains(id);
+    const user = await withPrismaErrors(prisma.user.delete({ where: { id }, select: { username: true } }), userConflict);
+    // The username is kept because the target id no longer names anybody. An admin deleting their own
+    // account cannot be the actor any more (the foreign key would refuse the entry): `self` says who it was.
+    const self = source.actorId === id;
+    await audit.recordBy(self ? { ...source, actorId: null } : source, {
+      action: AuditAction.USER_DELETED,
+      targetType: "User",
+      targetId: id,
+      metadata: { username: user.username, ...(self && { self: true }) },
+    });
+  }
+
+  /**
+   * Lifts every sign-in lock of a user, from every IP. The lockout is keyed by the user's id when the
+   * identifier matched a user; locks on identifiers that match nobody are not touched.
+   */
+  async function unlock(id: number, source: AuditSource): Promise<void> {
+    await getUser(id, { select: { id: true } });
+    await lockout.unlock(String(id));
+    await audit.recordBy(source, { action: AuditAction.ACCOUNT_UNLOCKED, targetType: "User", targetId: id });
+  }
+
+  return { findPage, count, loadMany, get: getUser, update, updateSelf, delete: deleteUser, unlock };
 }
 
-async function isAdminRole(prisma: PrismaClient, roleId: number): Promise<boolean> {
-  const role = await prisma.role.findUnique({ where: { id: roleId }, select: { type: true } });
-  return role?.type === BuiltinRoleType.ADMIN;
-}
-
-export async function deleteUser(prisma: PrismaClient, id: number, audit: AuditSource): Promise<void> {
-  await assertAnotherAdminRemains(prisma, id);
-  const user = await withPrismaErrors(prisma.user.delete({ where: { id }, select: { username: true } }), userConflict);
-  // The username is kept because the target id no longer names anybody. An admin deleting their own
-  // account cannot be the actor any more (the foreign key would refuse the entry): `self` says who it was.
-  const self = audit.actorId === id;
-  await recordAuditBy(prisma, self ? { ...audit, actorId: null } : audit, {
-    action: AuditAction.USER_DELETED,
-    targetType: "User",
-    targetId: id,
-    metadata: { username: user.username, ...(self && { self: true }) },
-  });
-}
-
-/**
- * Lifts every sign-in lock of a user, from every IP. The lockout is keyed by the user's id when the
- * identifier matched a user; locks on identifiers that match nobody are not touched.
- */
-export async function unlockUser(prisma: PrismaClient, lockout: Pick<Lockout, "unlock">, id: number, audit: AuditSource): Promise<void> {
-  await getUser(prisma, id, { select: { id: true } });
-  await lockout.unlock(String(id));
-  await recordAuditBy(prisma, audit, { action: AuditAction.ACCOUNT_UNLOCKED, targetType: "User", targetId: id });
-}
+export type UsersService = ReturnType<typeof createUsersService>;

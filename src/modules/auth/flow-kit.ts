@@ -1,0 +1,145 @@
+/**
+ * What every authentication flow shares: its dependencies, and the steps several flows take (sign the
+ * user in, audit from the request, check a password, issue a one-time code with its email).
+ */
+import type { JwtConfig } from "../../config.ts";
+import { forbidden, unauthenticated } from "../../errors.ts";
+import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import type { AuditAction, AuditEntryInput, AuditService } from "../audit/audit.service.ts";
+import type { EmailService } from "../email/email.service.ts";
+import type { EmailTemplateName } from "../email/templates/index.ts";
+import { normalizePassword } from "../security/password-policy.ts";
+import type { SecurityService } from "../security/security.service.ts";
+import type { SettingsService } from "../settings/settings.service.ts";
+import { AuthMessage } from "./messages.ts";
+import { issueOneTimeCode } from "./one-time-codes.ts";
+import type { PasswordHasher } from "./passwords.ts";
+import { type SessionPolicy, startSession } from "./sessions.ts";
+import type { TokenService } from "./tokens.ts";
+
+export interface AuthDependencies {
+  prisma: PrismaClient;
+  passwords: PasswordHasher;
+  tokens: TokenService;
+  jwt: JwtConfig;
+  publicUrl: string;
+  /** Queues an email inside the caller's transaction (the one that stores its code); kick after commit. */
+  email: Pick<EmailService, "enqueueTemplate" | "kick">;
+  /** Per-field rate limits, failed-login lockout and the password policy. */
+  security: Pick<SecurityService, "rateLimits" | "lockout" | "passwordPolicy">;
+  settings: Pick<SettingsService, "getAdvanced">;
+  audit: AuditService;
+}
+
+/** Who is asking, for session metadata and the audit trail. */
+export interface RequestMeta {
+  ip?: string;
+  userAgent?: string;
+  /** Browser-session policy (refresh token in an HttpOnly cookie) instead of the refresh-token policy. */
+  browserSession?: boolean;
+}
+
+export const userWithRole = { primaryRole: true } satisfies Prisma.UserInclude;
+export type AuthUser = Prisma.UserGetPayload<{ include: typeof userWithRole }>;
+
+export interface AuthResult {
+  /** Null while email confirmation is pending. */
+  jwt: string | null;
+  refreshToken: string | null;
+  user: AuthUser;
+}
+
+/** The email each kind of one-time code travels in. */
+const codeTemplates: Record<OneTimeTokenPurpose, EmailTemplateName> = {
+  EMAIL_CONFIRMATION: "emailConfirmation",
+  PASSWORD_RESET: "resetPassword",
+};
+
+export function createFlowKit(deps: AuthDependencies) {
+  const { prisma, passwords, tokens, jwt, email } = deps;
+  const codeLifespans: Record<OneTimeTokenPurpose, number> = {
+    EMAIL_CONFIRMATION: jwt.emailConfirmationTokenLifespan,
+    PASSWORD_RESET: jwt.resetPasswordTokenLifespan,
+  };
+
+  const audit = (meta: RequestMeta, entry: Omit<AuditEntryInput, "ip" | "userAgent">) =>
+    deps.audit.record({ ...entry, ip: meta.ip, userAgent: meta.userAgent });
+
+  /** A user acting on their own account: actor and target are the same user. */
+  const auditOwnAccount = (
+    meta: RequestMeta,
+    action: AuditAction,
+    userId: number,
+    extra: Pick<AuditEntryInput, "success" | "metadata"> = {},
+  ) => audit(meta, { action, actorId: userId, targetType: "User", targetId: userId, ...extra });
+
+  /**
+   * New passwords are hashed in NFKC form (see password-policy.ts). Hashes imported from Strapi were made
+   * from the raw string, so a non-normalised input is tried as typed too.
+   */
+  async function verifyPassword(secret: string, passwordHash: string | null | undefined) {
+    const normalized = normalizePassword(secret);
+    if (await passwords.verify(normalized, passwordHash)) return true;
+    return normalized !== secret && !!passwordHash && passwords.verify(secret, passwordHash);
+  }
+
+  async function requireUser(userId: number): Promise<AuthUser> {
+    const user = await prisma.user.findUnique({ where: { id: userId }, include: userWithRole });
+    if (!user) throw unauthenticated();
+    if (user.blocked) throw forbidden(AuthMessage.BLOCKED);
+    return user;
+  }
+
+  async function roleTypes(userId: number): Promise<string[]> {
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { primaryRole: { select: { type: true } }, roles: { select: { role: { select: { type: true } } } } },
+    });
+    return [...new Set([user.primaryRole.type, ...user.roles.map((r) => r.role.type)])];
+  }
+
+  /** A short-lived access token for a session (refresh mode). */
+  const accessToken = (userId: number, sessionId: string, roles: string[]) =>
+    tokens.sign({ userId, sessionId, roles, lifespanSeconds: jwt.accessTokenLifespan });
+
+  const sessionPolicy = (meta: RequestMeta): SessionPolicy =>
+    meta.browserSession
+      ? { maxLifespan: jwt.maxSessionLifespan, idleLifespan: jwt.idleSessionLifespan }
+      : { maxLifespan: jwt.maxRefreshTokenLifespan, idleLifespan: jwt.idleRefreshTokenLifespan };
+
+  /** Signs in: a new session (refresh mode) or a single long-lived token (legacy mode). */
+  async function signIn(user: AuthUser, meta: RequestMeta): Promise<AuthResult> {
+    const roles = await roleTypes(user.id);
+    if (jwt.mode === "legacy") {
+      const token = await tokens.sign({ userId: user.id, roles, lifespanSeconds: jwt.legacyTokenLifespan });
+      return { jwt: token, refreshToken: null, user };
+    }
+    const policy = sessionPolicy(meta);
+    const session = await startSession(prisma, { userId: user.id, policy, ip: meta.ip, userAgent: meta.userAgent });
+    return { jwt: await accessToken(user.id, session.sessionId, roles), refreshToken: session.refreshToken, user };
+  }
+
+  /**
+   * Issues a one-time code for `user` and queues the email that carries it, in the caller's transaction,
+   * so the code and its email commit together. Call `email.kick()` after the commit.
+   */
+  async function queueCodeEmail(
+    tx: Prisma.TransactionClient,
+    purpose: OneTimeTokenPurpose,
+    user: { id: number; email: string; username: string },
+    url: string,
+  ): Promise<void> {
+    const code = await issueOneTimeCode(tx, { userId: user.id, purpose, lifespanSeconds: codeLifespans[purpose] });
+    await email.enqueueTemplate(tx, codeTemplates[purpose], user, { CODE: code, URL: url });
+  }
+
+  /** queueCodeEmail in a transaction of its own, then wakes the mail worker. */
+  async function sendCodeEmail(purpose: OneTimeTokenPurpose, user: { id: number; email: string; username: string }, url: string) {
+    await prisma.$transaction((tx) => queueCodeEmail(tx, purpose, user, url));
+    email.kick();
+  }
+
+  return { ...deps, audit, auditOwnAccount, verifyPassword, requireUser, roleTypes, accessToken, signIn, queueCodeEmail, sendCodeEmail };
+}
+
+export type FlowKit = ReturnType<typeof createFlowKit>;

@@ -1,0 +1,91 @@
+/**
+ * Passwords: `forgotPassword` emails a reset code, `resetPassword` spends it, `changePassword` needs the
+ * current one. A new password always ends every session of the user.
+ */
+import { badUserInput } from "../../errors.ts";
+import { AuditAction } from "../audit/audit.service.ts";
+import type { AuthResult, FlowKit, RequestMeta } from "./flow-kit.ts";
+import { code, email, identifierOf, parse, password } from "./inputs.ts";
+import { AuthMessage } from "./messages.ts";
+import { consumeOneTimeCode, findOneTimeCodeHolder } from "./one-time-codes.ts";
+import { revokeAllSessions } from "./sessions.ts";
+
+export interface ResetPasswordInput {
+  password: string;
+  passwordConfirmation: string;
+  code: string;
+}
+
+export interface ChangePasswordInput {
+  currentPassword: string;
+  password: string;
+  passwordConfirmation: string;
+}
+
+export function createPasswordFlow(kit: FlowKit) {
+  const { prisma, passwords, settings } = kit;
+  const { rateLimits, passwordPolicy } = kit.security;
+
+  /** Always succeeds: only real, unblocked users get a reset email. */
+  async function forgotPassword(rawEmail: string, meta: RequestMeta): Promise<void> {
+    await rateLimits.consume("forgotPassword", { ip: meta.ip, identifier: identifierOf(rawEmail) });
+    const address = email.safeParse(rawEmail);
+    if (!address.success) return; // Same answer as for an unknown address.
+    const user = await prisma.user.findUnique({ where: { email: address.data } });
+    if (!user || user.blocked) return;
+    const { resetPasswordUrl } = await settings.getAdvanced();
+    await kit.sendCodeEmail("PASSWORD_RESET", user, resetPasswordUrl ?? `${kit.publicUrl}/reset-password`);
+    await kit.audit(meta, { action: AuditAction.PASSWORD_RESET_REQUESTED, targetType: "User", targetId: user.id });
+  }
+
+  /** Sets the password of the code's holder and ends their sessions; null when the code was already spent. */
+  async function applyReset(resetCode: string, passwordHash: string): Promise<number | null> {
+    return prisma.$transaction(async (tx) => {
+      const owner = await consumeOneTimeCode(tx, { code: resetCode, purpose: "PASSWORD_RESET" });
+      if (owner === null) return null;
+      await tx.user.update({ where: { id: owner }, data: { passwordHash } });
+      // Whoever held the old password may hold sessions too: end them all.
+      await revokeAllSessions(tx, { userId: owner, reason: "password-reset" });
+      return owner;
+    });
+  }
+
+  async function resetPassword(input: ResetPasswordInput, meta: RequestMeta): Promise<AuthResult> {
+    await rateLimits.consume("resetPassword", { ip: meta.ip });
+    const next = parse(password, input.password);
+    if (next !== input.passwordConfirmation) throw badUserInput(AuthMessage.PASSWORDS_DO_NOT_MATCH);
+    const resetCode = parse(code, input.code);
+    // The policy needs the account's names; look the code up first so a refused password does not
+    // spend it. Consuming in applyReset is still the atomic, single-use step.
+    const holder = await findOneTimeCodeHolder(prisma, { code: resetCode, purpose: "PASSWORD_RESET" });
+    if (!holder) throw badUserInput(AuthMessage.INCORRECT_CODE);
+    const userId = await applyReset(resetCode, await passwords.hash(passwordPolicy.assertAcceptable(next, holder)));
+    if (userId === null) throw badUserInput(AuthMessage.INCORRECT_CODE);
+    await kit.auditOwnAccount(meta, AuditAction.PASSWORD_RESET, userId);
+    return kit.signIn(await kit.requireUser(userId), meta);
+  }
+
+  async function changePassword(userId: number, input: ChangePasswordInput, meta: RequestMeta): Promise<AuthResult> {
+    await rateLimits.consume("changePassword", { ip: meta.ip, identifier: String(userId) });
+    const user = await kit.requireUser(userId);
+    const next = parse(password, input.password);
+    if (!(await kit.verifyPassword(parse(password, input.currentPassword), user.passwordHash))) {
+      const metadata = { reason: "wrong-current-password" };
+      await kit.auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId, { success: false, metadata });
+      throw badUserInput(AuthMessage.WRONG_CURRENT_PASSWORD);
+    }
+    if (next !== input.passwordConfirmation) throw badUserInput(AuthMessage.PASSWORDS_DO_NOT_MATCH);
+    if (input.currentPassword === next) throw badUserInput(AuthMessage.SAME_PASSWORD);
+    const passwordHash = await passwords.hash(passwordPolicy.assertAcceptable(next, user));
+    await prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+      await revokeAllSessions(tx, { userId, reason: "password-change" });
+      await kit.email.enqueueTemplate(tx, "passwordChanged", user, {});
+    });
+    kit.email.kick();
+    await kit.auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId);
+    return kit.signIn(user, meta);
+  }
+
+  return { forgotPassword, resetPassword, changePassword };
+}

@@ -1,0 +1,85 @@
+/**
+ * The services layer, built once from validated config and an open database. Every service is written
+ * the same way, `createXService(deps)` with its dependencies passed in, and the graph between them is
+ * one-way. The GraphQL context exposes the result as `ctx.services`; the server, the tests and later
+ * tools (CLI, gateway) build on this, never on createApp's internals.
+ */
+import type { YogaLogger } from "@graphql-yoga/logger";
+import type { Redis } from "ioredis";
+import type { Config } from "./config.ts";
+import type { PrismaClient } from "./generated/prisma/client.ts";
+import type { Database } from "./infra/db/index.ts";
+import { createAccessService } from "./modules/access/access.service.ts";
+import { createDynamicRoles, type DynamicRoles } from "./modules/access/dynamic-roles.ts";
+import { createAuditService } from "./modules/audit/audit.service.ts";
+import { createAuthService } from "./modules/auth/auth.service.ts";
+import { createPasswordHasher, type PasswordHasher } from "./modules/auth/passwords.ts";
+import { loadSigningKeys } from "./modules/auth/signing-keys.ts";
+import { createTokenService } from "./modules/auth/tokens.ts";
+import { createEmailService } from "./modules/email/email.service.ts";
+import { createRolesService } from "./modules/roles/roles.service.ts";
+import { createSecurityService } from "./modules/security/security.service.ts";
+import { createSettingsService } from "./modules/settings/settings.service.ts";
+import { createUsersService } from "./modules/users/users.service.ts";
+
+export interface ServicesDependencies {
+  config: Config;
+  database: Database;
+  logger: YogaLogger;
+  /** Connected Redis when REDIS_URL is set (the caller opens and closes it); limits are in memory otherwise. */
+  redis?: Redis | undefined;
+  /** Password hasher for sign-in and password changes; defaults to bcrypt at BCRYPT_COST (bench/login-flood.ts swaps it). */
+  passwords?: PasswordHasher;
+  /** Custom dynamic roles (`$name` -> check) usable as ACL principals; see docs/authorization.md. */
+  dynamicRoles?: DynamicRoles;
+}
+
+export async function createServices({
+  config,
+  database,
+  logger,
+  redis,
+  passwords = createPasswordHasher({ cost: config.bcryptCost }),
+  dynamicRoles = createDynamicRoles(),
+}: ServicesDependencies) {
+  const { prisma } = database;
+  const keys = await loadSigningKeys(config.jwt, config.dataDir);
+  const tokens = createTokenService(keys, { issuer: config.jwt.issuer, audience: config.jwt.audience });
+  const security = createSecurityService({ config, redis });
+  const audit = createAuditService({ prisma });
+  const email = createEmailService({ config, prisma, logger });
+  const settings = createSettingsService({ prisma, audit, email });
+  const roles = createRolesService({ prisma, audit, defaultRoleType: async () => (await settings.getAdvanced()).defaultRole });
+  const users = createUsersService({ prisma, audit, roles, settings, lockout: security.lockout });
+  const access = createAccessService({ prisma, audit, dynamicRoles });
+  const auth = createAuthService({
+    prisma,
+    passwords,
+    tokens,
+    jwt: config.jwt,
+    publicUrl: config.publicUrl,
+    email,
+    security,
+    settings,
+    audit,
+  });
+
+  return {
+    /** For plugin-prisma's query selections (`t.prismaField`); reads and writes go through the services. */
+    prisma: prisma as PrismaClient,
+    passwords,
+    tokens,
+    security,
+    audit,
+    email,
+    settings,
+    roles,
+    users,
+    access,
+    auth,
+    /** Stops what the services run themselves (the outbox worker, the mail transport). */
+    close: () => email.close(),
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;
