@@ -120,21 +120,31 @@ export const POSTS_SDL = `
   }
 `;
 
-export const postsResolvers: SubgraphResolvers = {
-  Query: {
-    posts: () => posts,
-    feed: () => [posts[0], { id: "a1", text: "Welcome" }],
-  },
-  FeedItem: { __resolveType: (item: object) => ("text" in item ? "Announcement" : "Post") },
-  Mutation: { addPost: (_parent, args: { title: string }) => ({ id: "p4", title: args.title, secret: "", authorId: "1" }) },
-  Post: { author: (post: Post) => ({ id: post.authorId }) },
-  User: {
-    __resolveReference: (user: { id: string }) => ({ id: user.id }),
-    posts: (user: { id: string }) => posts.filter((post) => post.authorId === user.id),
-  },
-};
+/** Resolvers of the posts subgraph over a list of posts (by default `posts`, by users "1" and "2"). */
+export function postsResolversFor(list: readonly Post[]): SubgraphResolvers {
+  return {
+    Query: {
+      posts: () => list,
+      feed: () => [list[0], { id: "a1", text: "Welcome" }],
+    },
+    FeedItem: { __resolveType: (item: object) => ("text" in item ? "Announcement" : "Post") },
+    Mutation: { addPost: (_parent, args: { title: string }) => ({ id: "p4", title: args.title, secret: "", authorId: "1" }) },
+    Post: { author: (post: Post) => ({ id: post.authorId }) },
+    User: {
+      __resolveReference: (user: { id: string }) => ({ id: user.id }),
+      posts: (user: { id: string }) => list.filter((post) => post.authorId === user.id),
+    },
+  };
+}
 
-export const startPostsSubgraph = () => startSubgraph("posts", POSTS_SDL, postsResolvers);
+export const postsResolvers = postsResolversFor(posts);
+
+/** The posts subgraph; `authors` renames the authors "1" and "2" of the sample posts (real user ids). */
+export function startPostsSubgraph(authors: { "1": string; "2": string } = { "1": "1", "2": "2" }) {
+  const list = posts.map((post) => ({ ...post, authorId: authors[post.authorId as "1" | "2"] }));
+  return startSubgraph("posts", POSTS_SDL, postsResolversFor(list));
+}
+
 
 /** An orders subgraph with root fields only. */
 export const startOrdersSubgraph = () =>

@@ -65,7 +65,8 @@ builder.queryFields((t) => ({
   myPermissions: t.field({
     type: [Permission],
     description: "What the caller may do: every guarded field they may use, and on which records.",
-    resolve: (_root, _args, ctx, info) => listPermissions(ctx.authz, ctx.viewer, guardedFields(info.schema)),
+    resolve: async (_root, _args, ctx, info) =>
+      listPermissions(ctx.authz, ctx.viewer, guardedFields(info.schema), (await ctx.downstreamPermissions?.()) ?? []),
   }),
 }));
 

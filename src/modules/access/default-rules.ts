@@ -30,8 +30,8 @@ export const publicAuthOperations = [
   "Mutation.refresh",
 ] as const;
 
-/** Front-ends ask what to offer before sign-in too. */
-export const everyoneQueries = ["Query.myPermissions"] as const;
+/** Front-ends ask what to offer before sign-in too; `viewer` is null for anonymous callers. */
+export const everyoneQueries = ["Query.myPermissions", "Query.viewer"] as const;
 
 /** What every signed-in user may do on their own account. */
 export const authenticatedOperations = [

@@ -167,7 +167,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
   const logger = Object.fromEntries(
     (["debug", "info", "warn", "error"] as const).map((level) => [
       level,
-      (message: unknown) => logs.push({ level, message: String(message) }),
+      (message: unknown, ...rest: unknown[]) => logs.push({ level, message: [message, ...rest].map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" ") }),
     ]),
   ) as unknown as YogaLogger;
   const rules = options.rules ?? openRules;

@@ -200,6 +200,16 @@ describe("gateway: one endpoint for Gatehouse and its subgraphs", () => {
     expect(text).not.toContain(new URL(posts.url).port);
   });
 
+  it("logs why a subgraph failed, never the client's variables", async () => {
+    await posts.stop();
+    const { body } = await gateway.post("mutation ($title: String!) { addPost(title: $title) { id } }", {
+      variables: { title: "a client secret" },
+    });
+    expect(codes(body)).toEqual(["SUBGRAPH_UNAVAILABLE"]);
+    expect(gateway.logs.some((line) => line.level === "warn" && line.message.startsWith("Subgraph posts unavailable"))).toBe(true);
+    expect(gateway.logs.filter((line) => line.message.includes("a client secret"))).toEqual([]);
+  });
+
   it("never retries a mutation", async () => {
     posts.delayMs = 3000;
     const { body } = await gateway.post('mutation { addPost(title: "once") { id } }');

@@ -16,11 +16,11 @@ import type { YogaLogger } from "@graphql-yoga/logger";
 import { maskError as yogaMaskError, type Plugin, type YogaServerOptions } from "graphql-yoga";
 import { type GatewayModeConfig, LOCAL_SUBGRAPH_NAME } from "../../config.ts";
 import type { AccessType, AclRule } from "../access/acl.ts";
-import { guardedDownstreamFields, indexLocalSubgraph } from "./coordinates.ts";
+import { classifyField, guardedDownstreamFields, indexLocalSubgraph } from "./coordinates.ts";
 import { createSubgraphErrorMask } from "./subgraph-errors.ts";
 import { createSubgraphHeaders, type MintSubgraphToken } from "./subgraph-identity.ts";
 import { createSupergraphSource, type SupergraphStatus } from "./supergraph-source.ts";
-import { type GatewayAuthorizer, useGatewayAcl } from "./use-gateway-acl.ts";
+import { decideDownstream, type GatewayAuthorizer, useGatewayAcl } from "./use-gateway-acl.ts";
 
 /**
  * The URL the supergraph records for Gatehouse's own subgraph. Requests to it never leave the process;
@@ -41,23 +41,30 @@ export interface GatewayDependencies<TContext extends object, TViewer> {
   dataDir: string;
   local: LocalSubgraph<TContext>;
   /**
-   * Builds what the gateway adds to each request's context (the authenticated caller, the authorizer).
-   * Throwing a GraphQLError refuses the whole request: an invalid token never downgrades to anonymous.
+   * Builds what the gateway adds to each request's context (the authenticated caller, the authorizer)
+   * from Yoga's initial context (`request`, and the server's own, such as Node's `req`). Throwing a
+   * GraphQLError refuses the whole request: an invalid token never downgrades to anonymous.
    */
-  context(initial: { request: Request }): Promise<Partial<TContext>> | Partial<TContext>;
+  context(initial: { request: Request } & Record<string, unknown>): Promise<Partial<TContext>> | Partial<TContext>;
   viewerOf(context: TContext): TViewer | null;
   authorizerOf(context: TContext): GatewayAuthorizer;
   mintSubgraphToken: MintSubgraphToken<TViewer>;
   logger: YogaLogger;
   logLevel: HiveLogLevel;
   /** The guards every /graphql has (limits, armor, CSRF, ...), as Yoga plugins. */
-  plugins?: Plugin[];
+  // Guards are typed for their own server contexts (Node's req for client-ip, ...).
+  plugins?: Plugin<any, any>[];
   /** Errors that did not come from a subgraph are masked by this (Gatehouse's usual mask by default). */
   maskError?: typeof yogaMaskError;
   /** Development shows unexpected errors' messages (never a subgraph's internals). */
   isDev?: boolean;
   /** Yoga options shared with the standalone /graphql. */
   yoga?: { graphqlEndpoint?: string; graphiql?: boolean; cors?: YogaServerOptions<object, object>["cors"] };
+}
+
+export interface DownstreamField {
+  resource: string;
+  accessType: AccessType;
 }
 
 export interface Gateway {
@@ -67,20 +74,27 @@ export interface Gateway {
   status(): SupergraphStatus;
   /** Reads the subgraphs and recomposes now instead of at the next poll. */
   refresh(): Promise<void>;
-  /** The downstream fields under the ACL, given the rules in force (for `myPermissions`). */
-  downstreamFields(rules: readonly AclRule[]): Promise<{ resource: string; accessType: AccessType }[]>;
+  /** The downstream fields under the ACL, given the rules in force. */
+  downstreamFields(rules: readonly AclRule[]): Promise<DownstreamField[]>;
+  /** Those of them the caller may use, decided as a request would (for `myPermissions`). */
+  allowedDownstreamFields(authorizer: GatewayAuthorizer): Promise<DownstreamField[]>;
   close(): Promise<void>;
 }
 
-/** The runtime's own log lines, written through Gatehouse's logger. */
+/**
+ * The runtime's own log lines, written through Gatehouse's logger. It logs a failed subgraph request with
+ * the body it sent: bodies and variables (a client's input, maybe a secret) are left out.
+ */
 function hiveLogger(logger: YogaLogger, level: HiveLogLevel): HiveLogger {
+  const withoutBodies = (attrs: unknown) =>
+    JSON.parse(JSON.stringify(attrs, (key, value) => (key === "body" || key === "variables" ? undefined : value)));
   return new HiveLogger({
     level,
     writers: [
       {
         write(messageLevel, attrs, message) {
           const write = messageLevel === "trace" ? logger.debug : logger[messageLevel];
-          write(`Gateway runtime: ${message ?? ""}`, ...(attrs ? [attrs] : []));
+          write(`Gateway runtime: ${message ?? ""}`, ...(attrs ? [withoutBodies(attrs)] : []));
         },
       },
     ],
@@ -106,7 +120,7 @@ export async function createGateway<TContext extends object, TViewer>(
 
   const contextPlugin: Plugin = {
     async onContextBuilding({ context, extendContext }) {
-      extendContext((await deps.context(context as { request: Request })) as object);
+      extendContext((await deps.context(context as { request: Request } & Record<string, unknown>)) as object);
     },
   };
   // The runtime calls Gatehouse's subgraph through its usual fetch hook: answered in process.
@@ -123,7 +137,8 @@ export async function createGateway<TContext extends object, TViewer>(
     supergraph: () => source.supergraph(),
     transports: { http: httpTransport },
     logging: hiveLogger(logger, deps.logLevel),
-    upstreamTimeout: config.timeoutMs,
+    // Downstream subgraphs only: Gatehouse's own work (a login's password hash) is not cut short.
+    upstreamTimeout: ({ subgraphName }) => (subgraphName === LOCAL_SUBGRAPH_NAME ? undefined : config.timeoutMs),
     // Let requests in flight finish on the supergraph they started with when a new one is composed.
     gracefulSchemaReload: { drainTimeout: config.timeoutMs },
     propagateHeaders: {
@@ -145,6 +160,10 @@ export async function createGateway<TContext extends object, TViewer>(
     landingPage: false,
     graphiql: deps.yoga?.graphiql ?? false,
     graphqlEndpoint: deps.yoga?.graphqlEndpoint ?? "/graphql",
+    healthCheckEndpoint: "/health",
+    // One operation per request, no uploads: as the standalone /graphql.
+    batching: false,
+    multipart: false,
     cors: deps.yoga?.cors as never,
     plugins: () => [
       contextPlugin,
@@ -166,6 +185,17 @@ export async function createGateway<TContext extends object, TViewer>(
     refresh: () => source.refresh(),
     async downstreamFields(rules) {
       return guardedDownstreamFields(localIndex, await gateway.getSchema(), rules);
+    },
+    async allowedDownstreamFields(authorizer) {
+      const [schema, rules] = await Promise.all([gateway.getSchema(), authorizer.rules()]);
+      const decided = await Promise.all(
+        guardedDownstreamFields(localIndex, schema, rules).map(async (field) => {
+          const coordinate = classifyField(localIndex, schema, ...(field.resource.split(".") as [string, string]));
+          const allowed = coordinate !== null && (await decideDownstream(authorizer, rules, coordinate, config.defaultAccess));
+          return allowed ? [field] : [];
+        }),
+      );
+      return decided.flat();
     },
     async close() {
       await source.close();

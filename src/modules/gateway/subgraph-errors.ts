@@ -7,15 +7,7 @@
 import type { YogaLogger } from "@graphql-yoga/logger";
 import { GraphQLError } from "graphql";
 import type { maskError as yogaMaskError } from "graphql-yoga";
-
-export const SubgraphErrorCode = {
-  /** The subgraph could not be reached or gave no usable answer; `extensions.subgraph` names it. */
-  SUBGRAPH_UNAVAILABLE: "SUBGRAPH_UNAVAILABLE",
-  /** The subgraph did not answer within GATEWAY_TIMEOUT_MS; `extensions.subgraph` names it. */
-  SUBGRAPH_TIMEOUT: "SUBGRAPH_TIMEOUT",
-  /** A subgraph's own error that carried no code. */
-  DOWNSTREAM_SERVICE_ERROR: "DOWNSTREAM_SERVICE_ERROR",
-} as const;
+import { ErrorCode } from "../../errors.ts";
 
 /** Codes the runtime gives its own transport failures (its timeout, an HTTP failure, an unusable body). */
 const TRANSPORT_FAILURE_CODES = new Set(["SUBREQUEST_HTTP_ERROR", "RESPONSE_VALIDATION_FAILED"]);
@@ -50,7 +42,7 @@ export function createSubgraphErrorMask({ localSubgraph, logger, fallback }: Sub
     if (code === TIMEOUT_CODE) {
       logger.warn(`Subgraph ${subgraph} timed out: ${error.message}`);
       return rebuild(error, `Subgraph "${subgraph}" did not answer in time`, {
-        code: SubgraphErrorCode.SUBGRAPH_TIMEOUT,
+        code: ErrorCode.SUBGRAPH_TIMEOUT,
         subgraph,
       });
     }
@@ -61,7 +53,7 @@ export function createSubgraphErrorMask({ localSubgraph, logger, fallback }: Sub
     if (isTransportFailure) {
       logger.warn(`Subgraph ${subgraph} unavailable: ${error.message}`);
       return rebuild(error, `Subgraph "${subgraph}" is unavailable`, {
-        code: SubgraphErrorCode.SUBGRAPH_UNAVAILABLE,
+        code: ErrorCode.SUBGRAPH_UNAVAILABLE,
         subgraph,
       });
     }
@@ -70,7 +62,7 @@ export function createSubgraphErrorMask({ localSubgraph, logger, fallback }: Sub
     const extensions: Record<string, unknown> = { ...error.extensions };
     for (const key of INTERNAL_EXTENSIONS) delete extensions[key];
     if (subgraph !== localSubgraph) {
-      extensions.code = typeof code === "string" ? code : SubgraphErrorCode.DOWNSTREAM_SERVICE_ERROR;
+      extensions.code = typeof code === "string" ? code : ErrorCode.DOWNSTREAM_SERVICE_ERROR;
       extensions.subgraph = subgraph;
     }
     return rebuild(error, error.message, extensions);
