@@ -71,12 +71,18 @@ export interface DownstreamCoordinate {
   guard: Exclude<DownstreamGuard, "local">;
 }
 
-function rootTypeNames(schema: GraphQLSchema): Set<string> {
-  return new Set(
-    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) =>
-      type ? [type.name] : [],
-    ),
-  );
+const rootTypeNamesOf = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+function rootTypeNames(schema: GraphQLSchema): ReadonlySet<string> {
+  let names = rootTypeNamesOf.get(schema);
+  if (!names) {
+    names = new Set(
+      [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) =>
+        type ? [type.name] : [],
+      ),
+    );
+    rootTypeNamesOf.set(schema, names);
+  }
+  return names;
 }
 
 export function classifyField(

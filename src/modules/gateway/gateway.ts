@@ -13,7 +13,7 @@ import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from "@
 import { Logger as HiveLogger, type LogLevel as HiveLogLevel } from "@graphql-hive/logger";
 import httpTransport from "@graphql-mesh/transport-http";
 import type { YogaLogger } from "@graphql-yoga/logger";
-import { maskError as yogaMaskError, type Plugin, type YogaServerOptions } from "graphql-yoga";
+import { type CORSOptions, maskError as yogaMaskError, type Plugin } from "graphql-yoga";
 import { type GatewayModeConfig, LOCAL_SUBGRAPH_NAME } from "../../config.ts";
 import type { AccessType, AclRule } from "../access/acl.ts";
 import { classifyField, guardedDownstreamFields, indexLocalSubgraph } from "./coordinates.ts";
@@ -59,7 +59,7 @@ export interface GatewayDependencies<TContext extends object, TViewer> {
   /** Development shows unexpected errors' messages (never a subgraph's internals). */
   isDev?: boolean;
   /** Yoga options shared with the standalone /graphql. */
-  yoga?: { graphqlEndpoint?: string; graphiql?: boolean; cors?: YogaServerOptions<object, object>["cors"] };
+  yoga?: { graphqlEndpoint?: string; graphiql?: boolean; cors?: (request: Request) => CORSOptions };
 }
 
 export interface DownstreamField {
@@ -107,6 +107,12 @@ export async function createGateway<TContext extends object, TViewer>(
   const { config, local, logger } = deps;
   const localIndex = indexLocalSubgraph(local.sdl);
   let runtime: GatewayRuntime | undefined;
+  const subgraphHeaders = createSubgraphHeaders<TContext, TViewer>({
+    localSubgraph: LOCAL_SUBGRAPH_NAME,
+    forwardHeaders: config.forwardHeaders,
+    viewerOf: deps.viewerOf,
+    mintSubgraphToken: deps.mintSubgraphToken,
+  });
   const source = createSupergraphSource({
     local: { name: LOCAL_SUBGRAPH_NAME, url: LOCAL_SUBGRAPH_URL, sdl: local.sdl },
     subgraphs: config.subgraphs,
@@ -142,12 +148,8 @@ export async function createGateway<TContext extends object, TViewer>(
     // Let requests in flight finish on the supergraph they started with when a new one is composed.
     gracefulSchemaReload: { drainTimeout: config.timeoutMs },
     propagateHeaders: {
-      fromClientToSubgraphs: createSubgraphHeaders<TContext, TViewer>({
-        localSubgraph: LOCAL_SUBGRAPH_NAME,
-        forwardHeaders: config.forwardHeaders,
-        viewerOf: deps.viewerOf,
-        mintSubgraphToken: deps.mintSubgraphToken,
-      }) as never,
+      fromClientToSubgraphs: ({ context, request, subgraphName }) =>
+        subgraphHeaders({ context: context as unknown as TContext, request, subgraphName }),
     },
     maskedErrors: {
       isDev: deps.isDev ?? false,
@@ -164,8 +166,9 @@ export async function createGateway<TContext extends object, TViewer>(
     // One operation per request, no uploads: as the standalone /graphql.
     batching: false,
     multipart: false,
-    cors: deps.yoga?.cors as never,
+    cors: deps.yoga?.cors,
     plugins: () => [
+      ...(deps.plugins ?? []),
       contextPlugin,
       localSubgraphPlugin,
       useGatewayAcl<TContext>({
@@ -174,7 +177,6 @@ export async function createGateway<TContext extends object, TViewer>(
         authorizerOf: deps.authorizerOf,
         isSignedIn: (context) => deps.viewerOf(context) !== null,
       }),
-      ...(deps.plugins ?? []),
     ],
   });
   const gateway = runtime;
