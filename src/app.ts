@@ -1,6 +1,7 @@
 /**
  * Composition root: Yoga over the schema, the HTTP layer and the GraphQL context, on top of the services
- * layer. It never listens; main.ts and the tests do.
+ * layer; in gateway mode the Hive gateway runtime over the supergraph instead (gateway-mode.ts), with the
+ * same HTTP layer and context. It never listens; main.ts and the tests do.
  */
 import { createYoga, type YogaServerInstance } from "graphql-yoga";
 import type { GatehouseContext } from "./context.ts";
@@ -11,6 +12,8 @@ import { corsPolicy } from "./http/cors.ts";
 import { GRAPHQL_ENDPOINT, HEALTH_ENDPOINT, httpPlugins } from "./http/index.ts";
 import { createResponseCookies } from "./http/use-response-cookies.ts";
 import { defaultRulesOf } from "./modules/access/default-rules.ts";
+import { createGatewayMode, gatewayReadiness } from "./gateway-mode.ts";
+import type { Gateway } from "./modules/gateway/gateway.ts";
 import { schema } from "./schema/index.ts";
 import { createServices, type Services, type ServicesDependencies } from "./services.ts";
 
@@ -26,6 +29,8 @@ export interface App {
   security: Services["security"];
   /** Email templates and the outbox; its worker runs from createApp until close. */
   email: Services["email"];
+  /** Gateway mode (GATEWAY_SUBGRAPHS set): the supergraph's state, and a refresh that does not wait for the poll. */
+  gateway: Gateway | undefined;
   /** Releases what the app holds (not the database or Redis, which the caller opened). */
   close(): Promise<void>;
 }
@@ -36,7 +41,15 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const clientIp = createClientIpResolver(config.trustedProxies);
   const cookies = createResponseCookies({ enabled: config.authCookie, maxAgeSeconds: config.jwt.maxSessionLifespan });
 
-  const yoga = createYoga<NodeServerContext, GatehouseContext>({
+  const context = createContextFactory({ services, clientIp, cookies: cookies.forRequest, defaultRules: defaultRulesOf(schema) });
+  let gateway: Gateway | undefined;
+  const isReady = () => (gateway ? gatewayReadiness(gateway, database) : database.isReachable());
+  const plugins = httpPlugins({ config, services, clientIp, cookies, isReady });
+  if (config.gateway) {
+    gateway = await createGatewayMode({ config, gatewayConfig: config.gateway, services, logger, plugins, context });
+  }
+
+  const yoga = gateway?.runtime ?? createYoga<NodeServerContext, GatehouseContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: HEALTH_ENDPOINT,
@@ -50,8 +63,8 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     // No file uploads on an auth server (use-json-only refuses multipart bodies anyway).
     multipart: false,
     cors: corsPolicy(config.corsOrigins),
-    plugins: httpPlugins({ config, services, clientIp, cookies, isReady: () => database.isReachable() }),
-    context: createContextFactory({ services, clientIp, cookies: cookies.forRequest, defaultRules: defaultRulesOf(schema) }),
+    plugins,
+    context,
   });
 
   services.email.worker.start();
@@ -60,8 +73,10 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     services,
     security: services.security,
     email: services.email,
+    gateway,
     async close() {
-      await yoga.dispose();
+      if (gateway) await gateway.close();
+      else await yoga.dispose();
       if (deps.services) await services.email.worker.stop();
       else await services.close();
     },

@@ -211,6 +211,60 @@ describe("loadConfig", () => {
     expect(problemsOf({ RATE_LIMITS: "{not json" })).toEqual(["RATE_LIMITS: must be JSON"]);
   });
 
+  it("leaves gateway mode off without GATEWAY_SUBGRAPHS, and reads its settings with defaults", () => {
+    expect(configOf({}).gateway).toBeUndefined();
+    expect(configOf({ GATEWAY_SUBGRAPHS: "posts=http://127.0.0.1:4101/graphql" }).gateway).toEqual({
+      subgraphs: [{ name: "posts", url: "http://127.0.0.1:4101/graphql" }],
+      pollSeconds: 30,
+      timeoutMs: 5000,
+      forwardHeaders: [],
+      defaultAccess: "deny",
+    });
+    const config = configOf({
+      GATEWAY_SUBGRAPHS: " posts = http://127.0.0.1:4101/graphql , orders=https://orders.internal/graphql",
+      GATEWAY_POLL_SECONDS: "5",
+      GATEWAY_TIMEOUT_MS: "1500",
+      GATEWAY_FORWARD_HEADERS: "Accept-Language, x-tenant, accept-language",
+      GATEWAY_DEFAULT_ACCESS: "allow",
+    });
+    expect(config.gateway).toEqual({
+      subgraphs: [
+        { name: "posts", url: "http://127.0.0.1:4101/graphql" },
+        { name: "orders", url: "https://orders.internal/graphql" },
+      ],
+      pollSeconds: 5,
+      timeoutMs: 1500,
+      forwardHeaders: ["accept-language", "x-tenant"],
+      defaultAccess: "allow",
+    });
+  });
+
+  it("reports every malformed subgraph and refuses to forward credentials or Gatehouse's headers", () => {
+    expect(
+      problemsOf({
+        GATEWAY_SUBGRAPHS:
+          "posts=http://a/graphql,posts=http://b/graphql,gatehouse=http://c/graphql,orders,9lives=http://d/graphql,files=ftp://e",
+      }),
+    ).toEqual([
+      'GATEWAY_SUBGRAPHS: "posts" is listed twice',
+      `GATEWAY_SUBGRAPHS: "gatehouse" is the name of Gatehouse's own subgraph`,
+      'GATEWAY_SUBGRAPHS: "orders" must be name=url',
+      'GATEWAY_SUBGRAPHS: "9lives" must start with a letter and hold only letters, digits, - and _',
+      'GATEWAY_SUBGRAPHS: the URL of "files" must start with http:// or https://',
+    ]);
+    expect(problemsOf({ JWT_AUDIENCE: "posts", GATEWAY_SUBGRAPHS: "posts=http://a/graphql" })).toEqual([
+      `GATEWAY_SUBGRAPHS: "posts" is JWT_AUDIENCE, the audience of Gatehouse's own tokens`,
+    ]);
+    for (const header of ["Authorization", "cookie", "X-Gatehouse-User", "host", "bad header"]) {
+      expect(problemsOf({ GATEWAY_FORWARD_HEADERS: `x-tenant,${header}` })).toHaveLength(1);
+    }
+    expect(
+      problemsOf({ GATEWAY_POLL_SECONDS: "0", GATEWAY_TIMEOUT_MS: "soon", GATEWAY_DEFAULT_ACCESS: "maybe" })
+        .map((p) => p.split(":")[0])
+        .sort(),
+    ).toEqual(["GATEWAY_DEFAULT_ACCESS", "GATEWAY_POLL_SECONDS", "GATEWAY_TIMEOUT_MS"]);
+  });
+
   describe("with NODE_ENV unset (secure by default)", () => {
     const keys = '{"keys":[]}';
 

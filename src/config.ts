@@ -78,6 +78,39 @@ export interface Config {
   jwt: JwtConfig;
   /** Refresh token delivered as an HttpOnly cookie instead of in the response body (AUTH_COOKIE). */
   authCookie: boolean;
+  /** Gateway mode, on when GATEWAY_SUBGRAPHS lists downstream subgraphs; undefined otherwise. */
+  gateway: GatewayModeConfig | undefined;
+}
+
+/** Name of Gatehouse's own, in-process subgraph in the supergraph; no downstream subgraph may take it. */
+export const LOCAL_SUBGRAPH_NAME = "gatehouse";
+
+/** A downstream subgraph composed into the supergraph. */
+export interface SubgraphEndpoint {
+  /** Its name in the supergraph, the `aud` of the tokens minted for it, and how errors name it. */
+  name: string;
+  /** Its GraphQL endpoint (http or https). */
+  url: string;
+}
+
+/** Gatehouse as the gateway in front of downstream subgraphs (src/modules/gateway). */
+export interface GatewayModeConfig {
+  /** GATEWAY_SUBGRAPHS: comma-separated `name=url` pairs. */
+  subgraphs: SubgraphEndpoint[];
+  /** How often every subgraph's SDL is read again and the supergraph recomposed (GATEWAY_POLL_SECONDS, default 30). */
+  pollSeconds: number;
+  /** Longest wait for a subgraph, per request and per SDL fetch (GATEWAY_TIMEOUT_MS, default 5000). */
+  timeoutMs: number;
+  /**
+   * Lower-cased client headers passed on to subgraphs (GATEWAY_FORWARD_HEADERS, default none; a request id
+   * always goes). Authorization, Cookie and x-gatehouse-* are refused: subgraphs get a minted token instead.
+   */
+  forwardHeaders: string[];
+  /**
+   * `deny` (default): a downstream field no rule names is denied, like every Gatehouse field. `allow`: such
+   * fields are left to the subgraph's own checks (GATEWAY_DEFAULT_ACCESS).
+   */
+  defaultAccess: "deny" | "allow";
 }
 
 /** At most `max` events per `windowSeconds` for one key. */
@@ -191,6 +224,59 @@ const origin = z.string().refine((value) => URL.canParse(value) && new URL(value
   message: "must be origins like https://app.example.com (scheme, host and port only)",
 });
 
+const subgraphName = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** `name=url` pairs; every malformed pair is reported, not only the first. */
+const subgraphList = z
+  .string()
+  .optional()
+  .transform((value, ctx): SubgraphEndpoint[] => {
+    const subgraphs: SubgraphEndpoint[] = [];
+    for (const entry of (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "")) {
+      const separator = entry.indexOf("=");
+      const name = entry.slice(0, Math.max(separator, 0)).trim();
+      const url = entry.slice(separator + 1).trim();
+      const problem =
+        separator < 0
+          ? `"${entry}" must be name=url`
+          : !subgraphName.test(name)
+            ? `"${name}" must start with a letter and hold only letters, digits, - and _`
+            : name.toLowerCase() === LOCAL_SUBGRAPH_NAME
+              ? `"${name}" is the name of Gatehouse's own subgraph`
+              : subgraphs.some((subgraph) => subgraph.name === name)
+                ? `"${name}" is listed twice`
+                : !URL.canParse(url) || !["http:", "https:"].includes(new URL(url).protocol)
+                  ? `the URL of "${name}" must start with http:// or https://`
+                  : undefined;
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      else subgraphs.push({ name, url });
+    }
+    return subgraphs;
+  });
+
+/** Headers a gateway never passes on from the client: credentials, Gatehouse's own, and the framing ones. */
+const unforwardableHeaders = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "host",
+  "connection",
+  "content-length",
+  "content-type",
+  "transfer-encoding",
+  "te",
+  "upgrade",
+  "keep-alive",
+  "expect",
+]);
+const headerName = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .refine((value) => /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(value), { message: "must be header names" })
+  .refine((value) => !unforwardableHeaders.has(value) && !value.startsWith("x-gatehouse-"), {
+    message: "must not name Authorization, Cookie, x-gatehouse-* or hop-by-hop headers",
+  });
+
 const jsonOf = <T extends z.ZodType>(schema: T) =>
   z.string().transform((value, ctx) => {
     try {
@@ -271,6 +357,11 @@ const envSchema = z.object({
   RESET_PASSWORD_TOKEN_LIFESPAN: seconds(HOUR),
   EMAIL_CONFIRMATION_TOKEN_LIFESPAN: seconds(DAY),
   AUTH_COOKIE: optionalString.pipe(booleanFlag.optional()),
+  GATEWAY_SUBGRAPHS: subgraphList,
+  GATEWAY_POLL_SECONDS: positiveInt.default(30),
+  GATEWAY_TIMEOUT_MS: positiveInt.default(5000),
+  GATEWAY_FORWARD_HEADERS: commaList.pipe(z.array(headerName)),
+  GATEWAY_DEFAULT_ACCESS: z.enum(["deny", "allow"]).default("deny"),
 });
 
 /** An unset NODE_ENV means production: a forgotten variable must not open development shortcuts. */
@@ -298,6 +389,12 @@ function crossFieldProblems(env: Environment): string[] {
     } else if (!set("JWT_SIGNING_KEYS")) {
       problems.push("JWT_SIGNING_KEYS: required in production (a JWK set of private keys)");
     }
+  }
+  // A token minted for a subgraph has the subgraph's name as audience: it must never pass as an access token.
+  const audience = (env.JWT_AUDIENCE ?? "").trim();
+  const subgraphNames = (env.GATEWAY_SUBGRAPHS ?? "").split(",").map((entry) => entry.split("=")[0]?.trim());
+  if (audience !== "" && subgraphNames.includes(audience)) {
+    problems.push(`GATEWAY_SUBGRAPHS: "${audience}" is JWT_AUDIENCE, the audience of Gatehouse's own tokens`);
   }
   if (env.JWT_ALGORITHM === "HS256" && !set("JWT_SECRET") && effectiveNodeEnv(env) !== "production") {
     problems.push("JWT_SECRET: required with JWT_ALGORITHM=HS256");
@@ -377,6 +474,16 @@ export function loadConfig(env: Environment = process.env): Config {
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== "production",
     corsOrigins: e.CORS_ORIGINS,
     authCookie: e.AUTH_COOKIE ?? false,
+    gateway:
+      e.GATEWAY_SUBGRAPHS.length > 0
+        ? {
+            subgraphs: e.GATEWAY_SUBGRAPHS,
+            pollSeconds: e.GATEWAY_POLL_SECONDS,
+            timeoutMs: e.GATEWAY_TIMEOUT_MS,
+            forwardHeaders: [...new Set(e.GATEWAY_FORWARD_HEADERS)],
+            defaultAccess: e.GATEWAY_DEFAULT_ACCESS,
+          }
+        : undefined,
     jwt: {
       mode: e.JWT_MODE,
       algorithm: e.JWT_ALGORITHM,

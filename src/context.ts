@@ -3,7 +3,7 @@
  * user agent), the app's services, the request's authorizer and its refresh-token cookies.
  */
 import type { ClientIpResolver, NodeServerContext } from "./http/client-ip.ts";
-import type { AclRule } from "./modules/access/acl.ts";
+import type { AccessType, AclRule } from "./modules/access/acl.ts";
 import type { RequestAuthorizer } from "./modules/access/authorizer.ts";
 import type { Viewer } from "./modules/auth/authenticate.ts";
 import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
@@ -26,6 +26,8 @@ export interface GatehouseContext {
   authz: RequestAuthorizer;
   /** The refresh-token cookie of this request and the Set-Cookie headers of its response (cookie mode). */
   cookies: RefreshCookies;
+  /** Gateway mode only: the downstream fields this caller may use, which `myPermissions` lists too. */
+  downstreamPermissions?: () => Promise<readonly { resource: string; accessType: AccessType }[]>;
 }
 
 export interface ContextDependencies {

@@ -31,6 +31,12 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   /** The request body is larger than MAX_BODY_BYTES (HTTP 413). */
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  /** Gateway mode: a subgraph could not be reached or gave no usable answer; `extensions.subgraph` names it. */
+  SUBGRAPH_UNAVAILABLE: "SUBGRAPH_UNAVAILABLE",
+  /** Gateway mode: a subgraph did not answer within GATEWAY_TIMEOUT_MS; `extensions.subgraph` names it. */
+  SUBGRAPH_TIMEOUT: "SUBGRAPH_TIMEOUT",
+  /** Gateway mode: a subgraph's own error that carried no code; `extensions.subgraph` names it. */
+  DOWNSTREAM_SERVICE_ERROR: "DOWNSTREAM_SERVICE_ERROR",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
   /** A request Yoga could not read as GraphQL (malformed JSON, no query). */
   BAD_REQUEST: "BAD_REQUEST",

@@ -31,7 +31,8 @@ export interface HttpLayerDependencies {
   services: Services;
   clientIp: ClientIpResolver;
   cookies: ResponseCookies;
-  isReady: () => Promise<boolean>;
+  /** /ready: true (200), false (503), or a response of its own (gateway mode adds the subgraphs' state). */
+  isReady: () => Promise<boolean | Response>;
 }
 
 /** Plugins that need no GraphQL context, some of them reading the Node request beside the fetch one. */

@@ -68,7 +68,8 @@ builder.queryFields((t) => ({
     description: "What the caller may do: every guarded field they may use, and on which records.",
     // Front-ends ask what to offer before sign-in too.
     acl: { allow: [DynamicRole.EVERYONE] },
-    resolve: (_root, _args, ctx, info) => listPermissions(ctx.authz, ctx.viewer, guardedFields(info.schema)),
+    resolve: async (_root, _args, ctx, info) =>
+      listPermissions(ctx.authz, ctx.viewer, guardedFields(info.schema), (await ctx.downstreamPermissions?.()) ?? []),
   }),
 }));
 

@@ -1,7 +1,8 @@
 /**
  * What the caller may do, for front-ends that grey out what would be refused. Each guarded coordinate
  * is decided as the request would be: ALL when allowed on any record, OWN when allowed only on the
- * caller's own records (through `$owner`).
+ * caller's own records (through `$owner`). In gateway mode the downstream fields the caller may use are
+ * listed too, as ALL: the gateway decides them before any record exists.
  */
 import type { Viewer } from "../auth/authenticate.ts";
 import type { AccessType } from "./acl.ts";
@@ -19,6 +20,7 @@ export async function listPermissions(
   authz: RequestAuthorizer,
   viewer: Viewer | null,
   fields: readonly { resource: string; accessType: AccessType }[],
+  allowedDownstream: readonly { resource: string; accessType: AccessType }[] = [],
 ): Promise<CallerPermission[]> {
   const ownRecord = viewer
     ? ({ kind: "record", model: "User", record: { id: viewer.userId, userId: viewer.userId } } as const)
@@ -30,7 +32,7 @@ export async function listPermissions(
       return null;
     }),
   );
-  return decided
+  return [...decided, ...allowedDownstream.map((field) => ({ ...field, scope: "ALL" as const }))]
     .filter((permission): permission is CallerPermission => permission !== null)
     .sort((a, b) => a.resource.localeCompare(b.resource));
 }

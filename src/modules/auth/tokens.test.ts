@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { base64url, decodeProtectedHeader, exportSPKI, importJWK, SignJWT, UnsecuredJWT, type JWK } from "jose";
+import { base64url, decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, jwtVerify, SignJWT, UnsecuredJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../config.ts";
 import { generatePrivateJwk, loadSigningKeys, type SigningKeys } from "./signing-keys.ts";
@@ -47,6 +47,22 @@ describe("access tokens", () => {
     const token = await tokens.sign({ userId: 1, roles: [], lifespanSeconds: 60 });
     expect((await createTokenService(again, options).verify(token)).sub).toBe("1");
     expect(JSON.parse(await readFile(file, "utf8")).keys[0].d).toBeTruthy();
+  });
+
+  it("signs a subgraph token for that subgraph alone, for 60 seconds, which is no access token here", async () => {
+    const token = await tokens.signSubgraphToken({ subgraph: "posts", userId: 7, sessionId: "s-1", roles: ["authenticated", "editor"] });
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: "EdDSA", kid: keys.current.kid });
+    const { payload } = await jwtVerify(token, keys.verificationKeys.get(keys.current.kid) as CryptoKey, {
+      issuer: options.issuer,
+      audience: "posts",
+      algorithms: ["EdDSA"],
+    });
+    expect(payload).toMatchObject({ sub: "7", sid: "s-1", roles: ["authenticated", "editor"] });
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(60);
+    expect(await codeOf(tokens.verify(token))).toBe("UNAUTHENTICATED");
+    const legacy = await tokens.signSubgraphToken({ subgraph: "posts", userId: 7, sessionId: null, roles: [] });
+    expect(decodeJwt(legacy)).not.toHaveProperty("sid");
+    await expect(tokens.signSubgraphToken({ subgraph: "gatehouse", userId: 7, sessionId: null, roles: [] })).rejects.toThrow();
   });
 
   it("publishes only public keys in the JWKS", () => {

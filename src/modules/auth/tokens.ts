@@ -23,9 +23,18 @@ export interface TokenService {
   sign(input: { userId: number; sessionId?: string; roles: string[]; lifespanSeconds: number }): Promise<string>;
   /** Throws UNAUTHENTICATED for anything but a valid, unexpired token of ours. */
   verify(token: string): Promise<AccessTokenClaims>;
+  /**
+   * What gateway mode sends a downstream subgraph instead of the client's credentials: a token addressed
+   * to that subgraph alone (`aud` = its name, never JWT_AUDIENCE, so it is no access token here), signed
+   * with the current key and valid {@link SUBGRAPH_TOKEN_LIFESPAN} seconds.
+   */
+  signSubgraphToken(input: { subgraph: string; userId: number; sessionId: string | null; roles: string[] }): Promise<string>;
   /** The public keys that verify our tokens, as served at /.well-known/jwks.json. */
   jwks: SigningKeys["jwks"];
 }
+
+/** Seconds a subgraph token lives: one request's worth, so it needs no revocation. */
+export const SUBGRAPH_TOKEN_LIFESPAN = 60;
 
 export function createTokenService(keys: SigningKeys, options: { issuer: string; audience: string }): TokenService {
   return {
@@ -40,6 +49,19 @@ export function createTokenService(keys: SigningKeys, options: { issuer: string;
         .setIssuedAt()
         .setExpirationTime(`${lifespanSeconds}s`);
       return jwt.sign(keys.current.key);
+    },
+
+    async signSubgraphToken({ subgraph, userId, sessionId, roles }) {
+      if (subgraph === options.audience) throw new Error(`A subgraph token cannot be addressed to ${options.audience}`);
+      return new SignJWT({ roles, ...(sessionId ? { sid: sessionId } : {}) })
+        .setProtectedHeader({ alg: keys.algorithm, kid: keys.current.kid, typ: "JWT" })
+        .setSubject(String(userId))
+        .setIssuer(options.issuer)
+        .setAudience(subgraph)
+        .setJti(randomUUID())
+        .setIssuedAt()
+        .setExpirationTime(`${SUBGRAPH_TOKEN_LIFESPAN}s`)
+        .sign(keys.current.key);
     },
 
     async verify(token) {

@@ -2,7 +2,7 @@
  * Users: the User type, the admin's list and updates, and `updateMe`. Every root field is under the ACL;
  * `User.email` is too, so a caller sees only their own email unless a rule (Admin's wildcard) says more.
  */
-import { unauthenticated } from "../../errors.ts";
+import { forbidden, unauthenticated } from "../../errors.ts";
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
 import { ok, OkPayload } from "../../schema/payloads.ts";
@@ -42,6 +42,26 @@ export const User = builder.prismaObject("User", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
+});
+
+/**
+ * `User` is the entity other subgraphs extend (`User.posts`). Looking one up by key is authorized exactly as
+ * `Query.user(id:)` is (by default: one's own record, and admins), so `_entities` is no way around the ACL;
+ * its fields then answer as everywhere else (`User.email` only for the owner).
+ */
+builder.asEntity(User, {
+  key: builder.selection<{ id: string }>("id"),
+  resolveReference: async ({ id: key }, ctx) => {
+    const id = parseIntId(key);
+    const { allowed } = await ctx.authz.check(
+      { resource: "Query.user", accessType: "READ" },
+      { kind: "record", model: "User", id },
+      { id: key },
+    );
+    if (!allowed) throw ctx.viewer ? forbidden("Not allowed to access Query.user") : unauthenticated("Sign in to access Query.user");
+    // As Query.user: NOT_FOUND, told only to callers the rule lets look.
+    return ctx.services.users.get(id);
+  },
 });
 
 const UserPage = builder.objectRef<UserPageShape>("UserPage").implement({
@@ -106,6 +126,14 @@ builder.queryFields((t) => ({
       const { allowed } = await ctx.authz.check({ resource: "User.email", accessType: "READ" });
       return ctx.services.users.findPage({ ...args.filter, searchEmail: allowed }, args);
     },
+  }),
+  viewer: t.prismaField({
+    type: User,
+    nullable: true,
+    description: "The caller as the User entity other subgraphs extend (`viewer { posts { title } }`); null when anonymous.",
+    // Like `me`, but anonymous callers get null rather than an error, so everyone may ask.
+    acl: { allow: [DynamicRole.EVERYONE] },
+    resolve: (query, _root, _args, ctx) => (ctx.viewer ? ctx.services.users.get(ctx.viewer.userId, query) : null),
   }),
   user: t.prismaField({
     type: User,
