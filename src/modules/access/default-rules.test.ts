@@ -10,6 +10,7 @@ describe("default rules", () => {
       [
         ...publicAuth.map((field) => `Mutation.${field} WRITE $everyone ALLOW`),
         "Query.myPermissions READ $everyone ALLOW",
+        "Query.viewer READ $everyone ALLOW",
         ...["Query.me", "Query.sessions", "Mutation.logout", "Mutation.changePassword", "Mutation.updateMe"].map(
           (resource) => `${resource} * $authenticated ALLOW`,
         ),
