@@ -12,9 +12,9 @@ describe("src/rate-limited-fields.ts", () => {
   });
 
   it("lets RATE_LIMITS name only those fields, and says which they are", () => {
-    expect(loadConfig({ RATE_LIMITS: '{"refresh":{"max":3,"windowSeconds":60}}' }).rateLimits.refresh).toEqual({ max: 3, windowSeconds: 60 });
-    expect(() => loadConfig({ RATE_LIMITS: '{"logn":{"max":3,"windowSeconds":60}}' })).toThrow(ConfigError);
-    expect(() => loadConfig({ RATE_LIMITS: '{"logn":{"max":3,"windowSeconds":60}}' })).toThrow(
+    expect(loadConfig({ NODE_ENV: "test", RATE_LIMITS: '{"refresh":{"max":3,"windowSeconds":60}}' }).rateLimits.refresh).toEqual({ max: 3, windowSeconds: 60 });
+    expect(() => loadConfig({ NODE_ENV: "test", RATE_LIMITS: '{"logn":{"max":3,"windowSeconds":60}}' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: "test", RATE_LIMITS: '{"logn":{"max":3,"windowSeconds":60}}' })).toThrow(
       /RATE_LIMITS: "logn" is not a rate-limited field \(those are: changePassword, .*login/,
     );
   });
