@@ -49,7 +49,8 @@ export function createAccessService({ prisma, audit, dynamicRoles }: AccessDepen
       return Number.isSafeInteger(userId) && (await prisma.user.count({ where: { id: userId } })) > 0;
     }
     if (id.startsWith("$")) return (Object.values(DynamicRole) as string[]).includes(id) || dynamicRoles.has(id);
-    return (await prisma.role.count({ where: { OR: [{ type: id }, { name: id }] } })) > 0;
+    // By type only: a display name can be changed by an admin (and chosen to look like another role).
+    return (await prisma.role.count({ where: { type: id } })) > 0;
   }
 
   return {
@@ -76,7 +77,8 @@ export function createAccessService({ prisma, audit, dynamicRoles }: AccessDepen
       }
       const principalId = input.principalId.trim();
       if (!(await principalExists(input.principalType, principalId))) {
-        throw badUserInput(`No such ${input.principalType === "USER" ? "user" : "role"}: ${principalId}`, {
+        const what = input.principalType === "USER" ? "user" : "role type (rules name a role by its type)";
+        throw badUserInput(`No such ${what}: ${principalId}`, {
           field: "principalId",
         });
       }

@@ -16,7 +16,7 @@ export interface AclRule {
   resource: string;
   accessType: RuleAccessType;
   principalType: PrincipalType;
-  /** A role name or type (static, or dynamic such as `$owner`), or a user id. */
+  /** A static role's type (never its display name), a dynamic role such as `$owner`, or a user id. */
   principalId: string;
   permission: Permission;
 }
