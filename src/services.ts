@@ -48,10 +48,13 @@ export async function createServices({
   const security = createSecurityService({ config, redis });
   const audit = createAuditService({ prisma });
   const email = createEmailService({ config, prisma, logger });
-  const settings = createSettingsService({ prisma, audit, email });
-  const roles = createRolesService({ prisma, audit, defaultRoleType: async () => (await settings.getAdvanced()).defaultRole });
+  // Settings ask the access module whether a role may be the default; access asks settings which role
+  // is the default. Both only ask while serving a request, after both exist.
+  const settings = createSettingsService({ prisma, audit, email, roleAllowedEverything: (type) => access.roleAllowedEverything(type) });
+  const defaultRoleType = async () => (await settings.getAdvanced()).defaultRole;
+  const roles = createRolesService({ prisma, audit, defaultRoleType });
   const users = createUsersService({ prisma, audit, roles, settings, lockout: security.lockout });
-  const access = createAccessService({ prisma, audit, dynamicRoles });
+  const access = createAccessService({ prisma, audit, dynamicRoles, defaultRoleType });
   const auth = createAuthService({
     prisma,
     passwords,

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
-import { startTestServer, type TestServer } from "./helpers/server.ts";
+import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
+import { CreateAclRule } from "./operations/access.ts";
+import { Register } from "./operations/auth.ts";
+import { Users } from "./operations/users.ts";
 import { EmailTemplates, Settings, UpdateSettings } from "./operations/settings.ts";
 
 describe("settings", () => {
@@ -97,5 +100,62 @@ describe("settings", () => {
     expect(result.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(await server.prisma.setting.findUnique({ where: { key: "email-templates" } })).toEqual(before);
     expect((await server.prisma.setting.findUniqueOrThrow({ where: { key: "advanced" } })).value).toMatchObject({ allowRegister: true });
+  });
+});
+
+describe("the default role never carries an admin's powers", () => {
+  let server: TestServer;
+  let admin: SignedIn;
+  const defaultRole = async () =>
+    ((await server.prisma.setting.findUniqueOrThrow({ where: { key: "advanced" } })).value as { defaultRole: string }).defaultRole;
+
+  beforeAll(async () => {
+    server = await startTestServer({ ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "root passphrase here" });
+    admin = await signIn(server, "root@example.com", "root passphrase here");
+    await server.prisma.role.createMany({ data: [{ name: "Staff", type: "staff" }, { name: "Members", type: "members" }] });
+    // Stored directly: Staff is not the default role, so the rule itself is allowed.
+    await server.prisma.aclRule.create({ data: { resource: "Mutation.*", principalType: "ROLE", principalId: "staff", permission: "ALLOW" } });
+  });
+  afterAll(() => server?.close());
+
+  it.each(["admin", "staff"])("refuses defaultRole %j and keeps the stored one", async (type) => {
+    const result = await server.gql(UpdateSettings, { input: { defaultRole: type } }, admin);
+    expect(errorCode(result)).toBe("BAD_USER_INPUT");
+    expect(result.errors?.[0]?.extensions?.field).toBe("defaultRole");
+    expect(await defaultRole()).toBe("authenticated");
+  });
+
+  it("refuses a rule that would give the default role, or a role everybody holds, everything", async () => {
+    expect((await server.gql(UpdateSettings, { input: { defaultRole: "members" } }, admin)).errors).toBeUndefined();
+    const rule = (principalId: string, resource = "*", permission: "ALLOW" | "DENY" = "ALLOW") => ({
+      data: { resource, accessType: "*", principalType: "ROLE" as const, principalId, permission },
+    });
+    for (const [principal, resource] of [
+      ["members", "*"],
+      ["members", "Mutation.*"],
+      ["members", "Query.*"],
+      ["authenticated", "*"],
+      ["public", "Mutation.*"],
+      ["$everyone", "*"],
+      ["$authenticated", "Query.*"],
+      ["$unauthenticated", "*"],
+      ["$owner", "Mutation.*"],
+    ] as const) {
+      const result = await server.gql(CreateAclRule, rule(principal, resource), admin);
+      expect(errorCode(result), `${resource} for ${principal}`).toBe("BAD_USER_INPUT");
+    }
+    expect(await server.prisma.aclRule.count({ where: { principalId: { not: "staff" } } })).toBe(0);
+    // Narrower rules, and DENY, are fine; so is everything for a role that is not the default.
+    for (const allowed of [rule("members", "Query.users"), rule("members", "*", "DENY"), rule("staff", "*")]) {
+      expect((await server.gql(CreateAclRule, allowed, admin)).errors).toBeUndefined();
+    }
+
+    // A newcomer gets the default role, and with it nothing of an admin's.
+    const registered = await server.gql(Register, { input: { username: "newcomer", email: "newcomer@example.com", password: "correct horse battery staple" } });
+    expect(registered.errors).toBeUndefined();
+    expect(registered.data?.register.user.role?.type).toBe("members");
+    const asNewcomer = { headers: { authorization: `Bearer ${registered.data!.register.jwt}` } };
+    expect(errorCode(await server.gql(UpdateSettings, { input: { defaultRole: "authenticated" } }, asNewcomer))).toBe("FORBIDDEN");
+    expect((await server.gql(Users, {}, asNewcomer)).errors).toBeUndefined();
   });
 });

@@ -50,7 +50,11 @@ export interface EmailTemplateChange {
 const emailAddress = z.email().max(254);
 const senderName = z.string().trim().max(100).regex(/^[^\r\n<>"]*$/, "must not contain line breaks, quotes or angle brackets");
 
-async function validate(db: Db, changes: AdvancedSettingsChanges): Promise<Partial<AdvancedSettings>> {
+async function validate(
+  db: Db,
+  changes: AdvancedSettingsChanges,
+  roleAllowedEverything: (type: string) => Promise<boolean>,
+): Promise<Partial<AdvancedSettings>> {
   const next: Partial<AdvancedSettings> = {};
   if (changes.uniqueEmail === false) {
     throw badUserInput("uniqueEmail cannot be turned off: an email identifies exactly one account");
@@ -72,7 +76,13 @@ async function validate(db: Db, changes: AdvancedSettingsChanges): Promise<Parti
   if (changes.defaultRole !== undefined && changes.defaultRole !== null) {
     const role = await db.role.findUnique({ where: { type: changes.defaultRole } });
     if (!role || role.type === BuiltinRoleType.PUBLIC) {
-      throw badUserInput(`defaultRole must be the type of an existing role other than public`);
+      throw badUserInput(`defaultRole must be the type of an existing role other than public`, { field: "defaultRole" });
+    }
+    // Anyone can register: a default role with an admin's powers would make every newcomer an admin.
+    if (role.type === BuiltinRoleType.ADMIN || (await roleAllowedEverything(role.type))) {
+      throw badUserInput("defaultRole cannot be the admin role nor a role that a rule allows everything", {
+        field: "defaultRole",
+      });
     }
     next.defaultRole = role.type;
   }
@@ -133,9 +143,11 @@ export interface SettingsDependencies {
   audit: AuditService;
   /** The email module owns the templates' storage and knows whether one compiles. */
   email: Pick<EmailService, "checkTemplate" | "loadTemplates" | "saveTemplates">;
+  /** Whether an ACL rule allows everything to a role (the access module knows the rules). */
+  roleAllowedEverything: (type: string) => Promise<boolean>;
 }
 
-export function createSettingsService({ prisma, audit, email }: SettingsDependencies) {
+export function createSettingsService({ prisma, audit, email, roleAllowedEverything }: SettingsDependencies) {
   return {
     getAdvanced: () => getAdvancedSettings(prisma),
     getEmailTemplates: () => email.loadTemplates(),
@@ -156,7 +168,7 @@ export function createSettingsService({ prisma, audit, email }: SettingsDependen
         templates = { before, after: await applyTemplateChanges(before, changes.emailTemplates, email.checkTemplate) };
       }
       const before = await getAdvancedSettings(prisma);
-      const after = { ...before, ...(await validate(prisma, changes.advanced)) };
+      const after = { ...before, ...(await validate(prisma, changes.advanced, roleAllowedEverything)) };
       if (templates) {
         await email.saveTemplates(templates.after);
         for (const name of Object.keys(templates.after) as EmailTemplateName[]) {
