@@ -81,3 +81,29 @@ describe("20261201143000_acl_rules_name_roles_by_type", () => {
     ]);
   });
 });
+
+describe("20261201150000_username_key", () => {
+  it("backfills the case-folded key and renames later accounts whose usernames differ only in case", async () => {
+    const { query, upgrade } = await databaseBefore(
+      "20261201150000_username_key",
+      `INSERT INTO roles (id, document_id, name, type, updated_at) VALUES (1, 'r1', 'Authenticated', 'authenticated', now());
+       INSERT INTO users (id, document_id, username, email, primary_role_id, updated_at) VALUES
+         (1, 'u1', 'Ada', 'ada@example.com', 1, now()),
+         (2, 'u2', 'bob', 'bob@example.com', 1, now()),
+         (3, 'u3', 'ADA', 'ada2@example.com', 1, now()),
+         (4, 'u4', 'ａｄａ', 'ada3@example.com', 1, now()),
+         (5, 'u5', 'Zoë', 'zoe@example.com', 1, now());`,
+    );
+    await upgrade();
+    expect(await query(`SELECT id, username, username_key FROM users ORDER BY id`)).toEqual([
+      { id: 1, username: "Ada", username_key: "ada" },
+      { id: 2, username: "bob", username_key: "bob" },
+      { id: 3, username: "ADA-3", username_key: "ada-3" },
+      { id: 4, username: "ａｄａ-4", username_key: "ada-4" },
+      { id: 5, username: "Zoë", username_key: "zoë" },
+    ]);
+    await expect(
+      query(`INSERT INTO users (id, document_id, username, username_key, email, primary_role_id, updated_at) VALUES (6, 'u6', 'aDa', 'ada', 'x@example.com', 1, now())`),
+    ).rejects.toThrow(/users_username_key_key/);
+  });
+});

@@ -8,6 +8,7 @@ import { AuditAction, type AuditService, type AuditSource } from "../audit/audit
 import type { RolesService } from "../roles/roles.service.ts";
 import type { Lockout } from "../security/lockout.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
+import { parseEmail, parseUsername, usernameColumns } from "./identity.ts";
 
 /** The selection plugin-prisma computes from the GraphQL query. */
 export type UserQuery = { include?: Prisma.UserInclude; select?: Prisma.UserSelect };
@@ -83,20 +84,6 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-function cleanUsername(username: string): string {
-  const trimmed = username.trim();
-  if (trimmed.length < 3 || trimmed.length > 100) {
-    throw badUserInput("A username has 3 to 100 characters", { field: "username" });
-  }
-  return trimmed;
-}
-
-function cleanEmail(email: string): string {
-  const lower = email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(lower)) throw badUserInput("Invalid email", { field: "email" });
-  return lower;
-}
-
 const userConflict = { conflict: "Username or email already taken", notFound: "No such user" };
 
 export interface UsersDependencies {
@@ -157,8 +144,8 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
    */
   async function update(id: number, input: UserUpdate, source: AuditSource, query: UserQuery = {}) {
     const data: Prisma.UserUncheckedUpdateInput = {
-      ...(input.username != null && { username: cleanUsername(input.username) }),
-      ...(input.email != null && { email: cleanEmail(input.email) }),
+      ...(input.username != null && usernameColumns(parseUsername(input.username))),
+      ...(input.email != null && { email: parseEmail(input.email) }),
       ...(input.blocked != null && { blocked: input.blocked }),
       ...(input.confirmed != null && { confirmed: input.confirmed }),
       ...(input.primaryRoleId != null && { primaryRoleId: input.primaryRoleId }),
@@ -220,7 +207,7 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
       prisma.user.update({
         ...query,
         where: { id: userId },
-        data: { ...(input.username != null && { username: cleanUsername(input.username) }), ...(profile && { profile }) },
+        data: { ...(input.username != null && usernameColumns(parseUsername(input.username))), ...(profile && { profile }) },
       }),
       userConflict,
     );
