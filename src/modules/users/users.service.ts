@@ -92,9 +92,14 @@ export interface UsersDependencies {
   roles: Pick<RolesService, "assertAnotherAdminRemains" | "isAdminRole">;
   settings: Pick<SettingsService, "getAdvanced">;
   lockout: Pick<Lockout, "unlock">;
+  /**
+   * Spends the user's outstanding reset and confirmation codes, inside the transaction that changes the
+   * email (the auth module's `revokeOneTimeCodes`): a code sent to the old address must not work.
+   */
+  revokeOneTimeCodes: (userId: number) => Prisma.PrismaPromise<unknown>;
 }
 
-export function createUsersService({ prisma, audit, roles, settings, lockout }: UsersDependencies) {
+export function createUsersService({ prisma, audit, roles, settings, lockout, revokeOneTimeCodes }: UsersDependencies) {
   /**
    * One page of user ids in id order. The rows themselves are loaded by `loadUsers` with the selection
    * the query asks for, so that their roles come in a fixed number of statements however many users.
@@ -139,7 +144,7 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
 
   /**
    * Admin update. Blocking also revokes the user's sessions in the same transaction, so a blocked user's
-   * refresh tokens stop working at once. Blocking, unblocking and a new primary role are audited when they
+   * refresh tokens stop working at once; a new email spends the user's reset and confirmation codes. Blocking, unblocking and a new primary role are audited when they
    * change something.
    */
   async function update(id: number, input: UserUpdate, source: AuditSource, query: UserQuery = {}) {
@@ -151,7 +156,8 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
       ...(input.primaryRoleId != null && { primaryRoleId: input.primaryRoleId }),
       ...(input.profile != null && { profile: input.profile as Prisma.InputJsonObject }),
     };
-    const before = await getUser(id, { select: { blocked: true, primaryRoleId: true } });
+    const before = await getUser(id, { select: { blocked: true, primaryRoleId: true, email: true } });
+    const emailChanged = data.email !== undefined && data.email !== before.email;
     if (input.primaryRoleId != null && (await prisma.role.count({ where: { id: input.primaryRoleId } })) === 0) {
       throw badUserInput("No such role", { field: "primaryRoleId" });
     }
@@ -162,6 +168,7 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
     const [user] = await withPrismaErrors(
       prisma.$transaction([
         prisma.user.update({ ...query, where: { id }, data }),
+        ...(emailChanged ? [revokeOneTimeCodes(id)] : []),
         ...(input.blocked
           ? [
               prisma.session.updateMany({
