@@ -51,7 +51,13 @@ export async function createServices({
   const email = createEmailService({ config, prisma, logger });
   // Settings ask the access module whether a role may be the default; access asks settings which role
   // is the default. Both only ask while serving a request, after both exist.
-  const settings = createSettingsService({ prisma, audit, email, roleAllowedEverything: (type) => access.roleAllowedEverything(type) });
+  const settings = createSettingsService({
+    prisma,
+    audit,
+    email,
+    roleAllowedEverything: (type) => access.roleAllowedEverything(type),
+    requireHttps: config.nodeEnv === "production",
+  });
   const defaultRoleType = async () => (await settings.getAdvanced()).defaultRole;
   const roles = createRolesService({ prisma, audit, defaultRoleType });
   const users = createUsersService({

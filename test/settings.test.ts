@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
+import { createUser, setAdvancedSettings, type SignedIn, signIn } from "./helpers/auth.ts";
+import { type MailServer, startMailServer } from "./helpers/mail.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 import { CreateAclRule } from "./operations/access.ts";
-import { Register } from "./operations/auth.ts";
+import { ForgotPassword, Register } from "./operations/auth.ts";
 import { Users } from "./operations/users.ts";
 import { EmailTemplates, Settings, UpdateSettings } from "./operations/settings.ts";
 
@@ -157,5 +158,72 @@ describe("the default role never carries an admin's powers", () => {
     const asNewcomer = { headers: { authorization: `Bearer ${registered.data!.register.jwt}` } };
     expect(errorCode(await server.gql(UpdateSettings, { input: { defaultRole: "authenticated" } }, asNewcomer))).toBe("FORBIDDEN");
     expect((await server.gql(Users, {}, asNewcomer)).errors).toBeUndefined();
+  });
+});
+
+describe("URL settings in production", () => {
+  let server: TestServer;
+  let mail: MailServer;
+  let admin: SignedIn;
+  const stored = async () => (await server.prisma.setting.findUniqueOrThrow({ where: { key: "advanced" } })).value;
+
+  beforeAll(async () => {
+    mail = await startMailServer();
+    server = await startTestServer({
+      NODE_ENV: "production",
+      PUBLIC_URL: "https://auth.example.com",
+      JWT_ALGORITHM: "HS256",
+      JWT_SECRET: "a production secret of at least 32 characters",
+      SMTP_URL: mail.url,
+      ADMIN_EMAIL: "root@example.com",
+      ADMIN_PASSWORD: "root passphrase here",
+    });
+    admin = await signIn(server, "root@example.com", "root passphrase here");
+  });
+  afterAll(async () => {
+    await server?.close();
+    await mail?.stop();
+  });
+
+  it.each([
+    ["resetPasswordUrl", "http://app.example.com/reset"],
+    ["emailConfirmationRedirection", "http://app.example.com/welcome"],
+    ["resetPasswordUrl", "http://localhost:3000/reset"],
+    ["emailConfirmationRedirection", "ftp://app.example.com/welcome"],
+  ] as const)("refuses %s %j with BAD_USER_INPUT and keeps what was stored", async (key, url) => {
+    const before = await stored();
+    const result = await server.gql(UpdateSettings, { input: { [key]: url } }, admin);
+    expect(errorCode(result)).toBe("BAD_USER_INPUT");
+    expect(result.errors?.[0]?.extensions?.field).toBe(key);
+    expect(await stored()).toEqual(before);
+  });
+
+  it("accepts https URLs", async () => {
+    const input = { resetPasswordUrl: "https://app.example.com/reset", emailConfirmationRedirection: "https://app.example.com/welcome" };
+    expect((await server.gql(UpdateSettings, { input }, admin)).errors).toBeUndefined();
+    expect(await stored()).toMatchObject(input);
+  });
+
+  it("never mails a plain-http link stored before (a database brought over from development)", async () => {
+    await setAdvancedSettings(server.prisma, { resetPasswordUrl: "http://app.example.com/reset" });
+    expect((await server.gql(Settings, undefined, admin)).data?.settings.resetPasswordUrl).toBeNull();
+    const since = mail.messages.length;
+    await server.gql(ForgotPassword, { email: "root@example.com" });
+    const email = await mail.lastEmailTo("root@example.com", { since });
+    expect(email.text).toContain("https://auth.example.com/reset-password?code=");
+    expect(email.text).not.toContain("http://app.example.com");
+  });
+});
+
+describe("URL settings outside production", () => {
+  it("still accept plain http, for local front-ends", async () => {
+    const server = await startTestServer({ ADMIN_EMAIL: "root@example.com", ADMIN_PASSWORD: "root passphrase here" });
+    try {
+      const admin = await signIn(server, "root@example.com", "root passphrase here");
+      const result = await server.gql(UpdateSettings, { input: { resetPasswordUrl: "http://localhost:3000/reset" } }, admin);
+      expect(result.data?.updateSettings.resetPasswordUrl).toBe("http://localhost:3000/reset");
+    } finally {
+      await server.close();
+    }
   });
 });

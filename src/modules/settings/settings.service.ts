@@ -10,10 +10,26 @@ import { type AdvancedSettings, defaultAdvancedSettings, SettingKey } from "./se
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
-/** Stored advanced settings over their defaults (read per request, so admin changes apply at once). */
-async function getAdvancedSettings(db: Db): Promise<AdvancedSettings> {
+/**
+ * The settings that hold a URL Gatehouse puts in emails or redirects browsers to. Codes travel in them,
+ * so in production they must be https. A new URL setting (e.g. an OAuth redirect) belongs in this list.
+ */
+const URL_SETTINGS = ["resetPasswordUrl", "emailConfirmationRedirection"] as const;
+
+const isHttps = (value: string) => value.startsWith("https://");
+
+/**
+ * Stored advanced settings over their defaults (read per request, so admin changes apply at once). With
+ * `requireHttps`, a plain-http URL stored earlier (a database brought over from development) counts as
+ * unset rather than being used.
+ */
+async function getAdvancedSettings(db: Db, requireHttps: boolean): Promise<AdvancedSettings> {
   const row = await db.setting.findUnique({ where: { key: SettingKey.ADVANCED } });
-  return { ...defaultAdvancedSettings, ...((row?.value as Partial<AdvancedSettings> | undefined) ?? {}) };
+  const settings = { ...defaultAdvancedSettings, ...((row?.value as Partial<AdvancedSettings> | undefined) ?? {}) };
+  if (requireHttps) {
+    for (const key of URL_SETTINGS) if (settings[key] && !isHttps(settings[key])) settings[key] = null;
+  }
+  return settings;
 }
 
 /** Fields of the user record itself: never accepted as extra profile fields. */
@@ -22,9 +38,8 @@ const RESERVED_FIELDS = new Set([
   "role", "roles", "primaryRole", "primaryRoleId", "profile", "createdAt", "updatedAt",
 ]);
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-  .max(2048);
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const httpsUrl = z.url({ protocol: /^https$/ }).max(2048);
 
 /** What an admin may send; null clears the optional URLs. */
 export interface AdvancedSettingsChanges {
@@ -53,7 +68,7 @@ const senderName = z.string().trim().max(100).regex(/^[^\r\n<>"]*$/, "must not c
 async function validate(
   db: Db,
   changes: AdvancedSettingsChanges,
-  roleAllowedEverything: (type: string) => Promise<boolean>,
+  { roleAllowedEverything, requireHttps }: Pick<SettingsDependencies, "roleAllowedEverything" | "requireHttps">,
 ): Promise<Partial<AdvancedSettings>> {
   const next: Partial<AdvancedSettings> = {};
   if (changes.uniqueEmail === false) {
@@ -63,13 +78,15 @@ async function validate(
     const value = changes[key];
     if (value !== undefined && value !== null) next[key] = value;
   }
-  for (const key of ["resetPasswordUrl", "emailConfirmationRedirection"] as const) {
+  for (const key of URL_SETTINGS) {
     const value = changes[key];
     if (value === undefined) continue;
     if (value === null || value === "") next[key] = null;
     else {
-      const parsed = httpUrl.safeParse(value);
-      if (!parsed.success) throw badUserInput(`${key} must be an http(s) URL`);
+      const parsed = (requireHttps ? httpsUrl : httpUrl).safeParse(value);
+      if (!parsed.success) {
+        throw badUserInput(requireHttps ? `${key} must be an https URL in production` : `${key} must be an http(s) URL`, { field: key });
+      }
       next[key] = parsed.data;
     }
   }
@@ -145,11 +162,14 @@ export interface SettingsDependencies {
   email: Pick<EmailService, "checkTemplate" | "loadTemplates" | "saveTemplates">;
   /** Whether an ACL rule allows everything to a role (the access module knows the rules). */
   roleAllowedEverything: (type: string) => Promise<boolean>;
+  /** Production: URL settings (reset page, confirmation redirect, ...) must be https. */
+  requireHttps: boolean;
 }
 
-export function createSettingsService({ prisma, audit, email, roleAllowedEverything }: SettingsDependencies) {
+export function createSettingsService(deps: SettingsDependencies) {
+  const { prisma, audit, email, requireHttps } = deps;
   return {
-    getAdvanced: () => getAdvancedSettings(prisma),
+    getAdvanced: () => getAdvancedSettings(prisma, requireHttps),
     getEmailTemplates: () => email.loadTemplates(),
     /**
      * An admin's change to advanced settings and email templates, audited as one SETTINGS_CHANGED entry
@@ -167,8 +187,8 @@ export function createSettingsService({ prisma, audit, email, roleAllowedEveryth
         const before = await email.loadTemplates();
         templates = { before, after: await applyTemplateChanges(before, changes.emailTemplates, email.checkTemplate) };
       }
-      const before = await getAdvancedSettings(prisma);
-      const after = { ...before, ...(await validate(prisma, changes.advanced, roleAllowedEverything)) };
+      const before = await getAdvancedSettings(prisma, requireHttps);
+      const after = { ...before, ...(await validate(prisma, changes.advanced, deps)) };
       if (templates) {
         await email.saveTemplates(templates.after);
         for (const name of Object.keys(templates.after) as EmailTemplateName[]) {
