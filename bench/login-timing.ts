@@ -28,7 +28,7 @@ const passwords = createPasswordHasher({ cost: config.bcryptCost });
 const database = await startDatabase({ kind: "pglite" }, { passwords });
 const role = await database.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
 await database.prisma.user.create({
-  data: { username: "known", email: "known@example.com", passwordHash: await passwords.hash("the real passphrase"), confirmed: true, primaryRoleId: role.id },
+  data: { username: "known", usernameKey: "known", email: "known@example.com", passwordHash: await passwords.hash("the real passphrase"), confirmed: true, primaryRoleId: role.id },
 });
 const app = await createApp({ config, database, logger: createLogger("error") });
 const server = createServer(app.yoga);

@@ -12,6 +12,7 @@ export type { Database, DatabaseOptions, DatabaseTarget } from "./infra/db/index
 import type { PasswordHasher } from "./modules/auth/passwords.ts";
 import { BuiltinRoleType, builtinRoles } from "./modules/roles/builtin-roles.ts";
 import { defaultSettings } from "./modules/settings/settings.defaults.ts";
+import { parseEmail, usernameColumns, usernameFromEmail, usernameKey } from "./modules/users/identity.ts";
 
 export interface SeedOptions {
   admin?: { email: string; password: string };
@@ -38,17 +39,29 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
   });
   if (existingAdmin) return {};
 
-  const email = options.admin.email.toLowerCase();
+  const email = parseEmail(options.admin.email);
+  if (await prisma.user.findUnique({ where: { email }, select: { id: true } })) {
+    // Never promote an existing account on a restart's say-so: an admin decides that.
+    throw new Error(`ADMIN_EMAIL ${email} belongs to an existing user who is not an admin; promote them or choose another address`);
+  }
   await prisma.user.create({
     data: {
       email,
-      username: email,
+      ...usernameColumns(await freeUsername(prisma, usernameFromEmail(email) ?? "admin")),
       passwordHash: await options.passwords.hash(options.admin.password),
       confirmed: true,
       primaryRoleId: adminRole.id,
     },
   });
   return { createdAdmin: email };
+}
+
+/** `wanted` when no account holds it (in any case), otherwise `wanted-2`, `wanted-3`, ... */
+async function freeUsername(prisma: PrismaClient, wanted: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? wanted : `${wanted}-${n}`;
+    if (!(await prisma.user.findUnique({ where: { usernameKey: usernameKey(candidate) }, select: { id: true } }))) return candidate;
+  }
 }
 
 /** Opens the database, applies pending migrations and seeds what is missing. */

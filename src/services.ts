@@ -14,6 +14,7 @@ import { createDynamicRoles, type DynamicRoles } from "./modules/access/dynamic-
 import { createAuditService } from "./modules/audit/audit.service.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createPasswordHasher, type PasswordHasher } from "./modules/auth/passwords.ts";
+import { revokeOneTimeCodes } from "./modules/auth/one-time-codes.ts";
 import { loadSigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
 import { createEmailService } from "./modules/email/email.service.ts";
@@ -48,10 +49,26 @@ export async function createServices({
   const security = createSecurityService({ config, redis });
   const audit = createAuditService({ prisma });
   const email = createEmailService({ config, prisma, logger });
-  const settings = createSettingsService({ prisma, audit, email });
-  const roles = createRolesService({ prisma, audit, defaultRoleType: async () => (await settings.getAdvanced()).defaultRole });
-  const users = createUsersService({ prisma, audit, roles, settings, lockout: security.lockout });
-  const access = createAccessService({ prisma, audit, dynamicRoles });
+  // Settings ask the access module whether a role may be the default; access asks settings which role
+  // is the default. Both only ask while serving a request, after both exist.
+  const settings = createSettingsService({
+    prisma,
+    audit,
+    email,
+    roleAllowedEverything: (type) => access.roleAllowedEverything(type),
+    requireHttps: config.nodeEnv === "production",
+  });
+  const defaultRoleType = async () => (await settings.getAdvanced()).defaultRole;
+  const roles = createRolesService({ prisma, audit, defaultRoleType });
+  const users = createUsersService({
+    prisma,
+    audit,
+    roles,
+    settings,
+    lockout: security.lockout,
+    revokeOneTimeCodes: (userId) => revokeOneTimeCodes(prisma, { userId }),
+  });
+  const access = createAccessService({ prisma, audit, dynamicRoles, defaultRoleType });
   const auth = createAuthService({
     prisma,
     passwords,

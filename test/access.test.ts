@@ -88,9 +88,9 @@ describe("authorization", () => {
         allowed: true,
       },
       {
-        name: "a role is also found by its name",
+        name: "a role is never found by its display name, only by its type",
         rules: () => [{ resource: "Query.roles", principalId: "Red team", permission: "ALLOW" }],
-        allowed: true,
+        allowed: false,
       },
       {
         name: "ALLOW for a role she lacks",

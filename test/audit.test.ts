@@ -84,7 +84,7 @@ describe("audit log", () => {
   it("keeps entries when the actor is deleted", async () => {
     const role = await server.prisma.role.findFirstOrThrow({ where: { type: "authenticated" } });
     const user = await server.prisma.user.create({
-      data: { username: "temp", email: "temp@example.com", primaryRoleId: role.id },
+      data: { username: "temp", usernameKey: "temp", email: "temp@example.com", primaryRoleId: role.id },
     });
     const entry = await recordAudit(server.prisma, { action: AuditAction.SESSION_REVOKED, actorId: user.id });
     await server.prisma.user.delete({ where: { id: user.id } });

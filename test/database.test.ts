@@ -112,3 +112,39 @@ describe("migrations and seeding", () => {
     expect(unchanged.passwordHash).toBe(admin.passwordHash);
   });
 });
+
+describe("the first admin's identity", () => {
+  let testDatabase: TestDatabase;
+  let database: Database;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase();
+    database = await startDatabase(testDatabase.target, { passwords });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  const addUser = async (username: string, email: string) => {
+    const role = await database.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
+    await database.prisma.user.create({ data: { username, usernameKey: username.toLowerCase(), email, primaryRoleId: role.id } });
+  };
+
+  it("refuses an ADMIN_EMAIL that belongs to an existing user, and changes nothing", async () => {
+    await addUser("someone", "taken@example.com");
+    await expect(seedDatabase(database.prisma, { passwords, admin: { email: "Taken@Example.com", password: "first admin passphrase" } })).rejects.toThrow(
+      /belongs to an existing user/,
+    );
+    const user = await database.prisma.user.findUniqueOrThrow({ where: { email: "taken@example.com" }, include: { primaryRole: true } });
+    expect(user.primaryRole.type).toBe("authenticated");
+  });
+
+  it("takes the next free username, case-insensitively, when the email's local part is taken", async () => {
+    await addUser("ROOT", "upper-root@example.com");
+    const seeded = await seedDatabase(database.prisma, { passwords, admin: { email: "root@example.com", password: "first admin passphrase" } });
+    expect(seeded.createdAdmin).toBe("root@example.com");
+    const admin = await database.prisma.user.findUniqueOrThrow({ where: { email: "root@example.com" } });
+    expect(admin).toMatchObject({ username: "root-2", usernameKey: "root-2" });
+  });
+});

@@ -11,11 +11,14 @@ import {
   DeleteRole,
   Role,
   StrapiCreateAndUpdateRoles,
+  StrapiCreateRole,
   StrapiDeleteRole,
+  StrapiUpdateRole,
   UnassignRole,
   UpdateRole,
 } from "./operations/roles.ts";
-import { UpdateUser, User } from "./operations/users.ts";
+import { CreateAclRule } from "./operations/access.ts";
+import { UpdateUser, User, Users } from "./operations/users.ts";
 
 describe("admin surface", () => {
   let server: TestServer;
@@ -91,5 +94,86 @@ describe("admin surface", () => {
     expect((await server.gql(UnassignRole, vars, as)).data?.unassignRole.ok).toBe(true);
     expect(errorCode(await server.gql(UnassignRole, vars, as))).toBe("NOT_FOUND");
     expect(errorCode(await server.gql(AssignRole, { ...vars, userId: "999999" }, as))).toBe("NOT_FOUND");
+  });
+});
+
+describe("roles cannot impersonate roles", () => {
+  let server: TestServer;
+  let as: { headers: Record<string, string> };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    await createUser(server.prisma, { username: "root", email: "root@example.com", roleType: "admin" });
+    as = { headers: (await signIn(server, "root")).headers };
+  });
+  afterAll(() => server?.close());
+
+  const reservedNames = ["admin", "Admin", "ADMIN", "public", "Public", "authenticated", "AUTHENTICATED", " Admin ", "Ａｄｍｉｎ", "Ádmin", "admin!"];
+
+  it.each(reservedNames)("refuses to create a custom role named %j (both mutations)", async (name) => {
+    const created = await server.gql(CreateRole, { data: { name, type: "innocent" } }, as);
+    expect(errorCode(created)).toBe("BAD_USER_INPUT");
+    expect(created.errors?.[0]?.extensions?.field).toBe("name");
+    expect(errorCode(await server.gql(StrapiCreateRole, { data: { name, type: "innocent" } }, as))).toBe("BAD_USER_INPUT");
+    expect(await server.prisma.role.count({ where: { type: "innocent" } })).toBe(0);
+  });
+
+  it.each(["admin", "Public", "AUTHENTICATED", "ａｄｍｉｎ"])("refuses a custom role whose type is %j (both mutations)", async (type) => {
+    const created = await server.gql(CreateRole, { data: { name: "Helpers", type } }, as);
+    expect(errorCode(created)).toBe("BAD_USER_INPUT");
+    expect(created.errors?.[0]?.extensions?.field).toBe("type");
+    expect(errorCode(await server.gql(StrapiCreateRole, { data: { name: "Helpers", type } }, as))).toBe("BAD_USER_INPUT");
+    expect(await server.prisma.role.count({ where: { name: "Helpers" } })).toBe(0);
+  });
+
+  it("refuses role names with invisible or control characters", async () => {
+    for (const name of ["Ad\u200Bmin", "Editors\u202E", "Op\ns"]) {
+      expect(errorCode(await server.gql(CreateRole, { data: { name } }, as))).toBe("BAD_USER_INPUT");
+    }
+  });
+
+  it("refuses to rename a custom role to a reserved name, and a built-in role to another's (both mutations)", async () => {
+    const created = await server.gql(CreateRole, { data: { name: "Support" } }, as);
+    const id = created.data!.createRole.id;
+    for (const name of ["Admin", "public", "Authenticated"]) {
+      expect(errorCode(await server.gql(UpdateRole, { id, data: { name } }, as))).toBe("BAD_USER_INPUT");
+      expect(errorCode(await server.gql(StrapiUpdateRole, { id, data: { name } }, as))).toBe("BAD_USER_INPUT");
+    }
+    expect((await server.prisma.role.findUniqueOrThrow({ where: { id: Number(id) } })).name).toBe("Support");
+
+    const authenticated = await server.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
+    expect(errorCode(await server.gql(UpdateRole, { id: String(authenticated.id), data: { name: "Admin" } }, as))).toBe("BAD_USER_INPUT");
+    // A built-in role may still carry its own name in another case.
+    const renamed = await server.gql(UpdateRole, { id: String(authenticated.id), data: { name: "AUTHENTICATED" } }, as);
+    expect(renamed.data?.updateRole).toMatchObject({ name: "AUTHENTICATED", type: "authenticated" });
+    await server.gql(UpdateRole, { id: String(authenticated.id), data: { name: "Authenticated" } }, as);
+  });
+
+  it("matches rules by a role's type only, never by a display name that spells another role's type", async () => {
+    // "editors" is the Editors role's type; a second role is *named* "editors" but has its own type.
+    const editors = await server.gql(CreateRole, { data: { name: "Editors" } }, as);
+    const lookalike = await server.gql(CreateRole, { data: { name: "editors", type: "guests" } }, as);
+    expect(lookalike.data?.createRole).toMatchObject({ name: "editors", type: "guests" });
+    await createUser(server.prisma, { username: "ed", email: "ed@example.com", roleType: "editors" });
+    await createUser(server.prisma, { username: "mallory", email: "mallory@example.com", roleType: "guests" });
+    const rule = { resource: "Query.users", accessType: "READ", principalType: "ROLE" as const, principalId: "editors", permission: "ALLOW" as const };
+    expect((await server.gql(CreateAclRule, { data: rule }, as)).errors).toBeUndefined();
+
+    const ed = await signIn(server, "ed");
+    const mallory = await signIn(server, "mallory");
+    expect((await server.gql(Users, {}, { headers: ed.headers })).errors).toBeUndefined();
+    expect(errorCode(await server.gql(Users, {}, { headers: mallory.headers }))).toBe("FORBIDDEN");
+
+    // A rule cannot name a role by its display name either: "Editors" is no role's type.
+    const byName = await server.gql(CreateAclRule, { data: { ...rule, principalId: "Editors" } }, as);
+    expect(errorCode(byName)).toBe("BAD_USER_INPUT");
+
+    // Deleting the look-alike deletes only its own rules: the Editors' rule named "editors" stays.
+    await server.prisma.aclRule.create({ data: { ...rule, resource: "Query.roles", principalId: "guests" } });
+    expect((await server.gql(DeleteRole, { id: lookalike.data!.createRole.id }, as)).data?.deleteRole.ok).toBe(true);
+    const left = await server.prisma.aclRule.findMany({ select: { resource: true, principalId: true } });
+    expect(left).toEqual([{ resource: "Query.users", principalId: "editors" }]);
+    expect((await server.gql(Users, {}, { headers: ed.headers })).errors).toBeUndefined();
+    expect(editors.data?.createRole.type).toBe("editors");
   });
 });

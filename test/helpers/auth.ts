@@ -1,6 +1,7 @@
 /** Users and sign-in for integration tests. */
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { createPasswordHasher } from "../../src/modules/auth/passwords.ts";
+import { usernameKey } from "../../src/modules/users/identity.ts";
 import { Login } from "../operations/auth.ts";
 import type { TestServer } from "./server.ts";
 
@@ -22,6 +23,7 @@ export async function createUser(prisma: PrismaClient, user: NewUser) {
   return prisma.user.create({
     data: {
       username: user.username,
+      usernameKey: usernameKey(user.username),
       email: user.email.toLowerCase(),
       passwordHash: await passwords.hash(user.password ?? "correct horse battery staple"),
       confirmed: user.confirmed ?? true,

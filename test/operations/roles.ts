@@ -86,3 +86,19 @@ export const UnassignRole = graphql(`
     }
   }
 `);
+
+export const StrapiCreateRole = graphql(`
+  mutation StrapiCreateRole($data: UsersPermissionsRoleInput!) {
+    createUsersPermissionsRole(data: $data) {
+      ok
+    }
+  }
+`);
+
+export const StrapiUpdateRole = graphql(`
+  mutation StrapiUpdateRole($id: ID!, $data: UsersPermissionsRoleInput!) {
+    updateUsersPermissionsRole(id: $id, data: $data) {
+      ok
+    }
+  }
+`);

@@ -83,3 +83,14 @@ export const UpdateMe = graphql(`
     }
   }
 `);
+
+/** An admin's change to a user's username or email, reading both back. */
+export const UpdateUserIdentity = graphql(`
+  mutation UpdateUserIdentity($id: ID!, $data: UserUpdateInput!) {
+    updateUser(id: $id, data: $data) {
+      id
+      username
+      email
+    }
+  }
+`);

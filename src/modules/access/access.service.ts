@@ -7,8 +7,10 @@ import type { AclPermission, AclPrincipalType, AclRule as StoredAclRule, PrismaC
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
 import type { Viewer } from "../auth/authenticate.ts";
-import { type AclRule, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
+import { BuiltinRoleType } from "../roles/builtin-roles.ts";
+import { type AclRule, allowsEverything, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
 import { createRequestAuthorizer, type RequestAuthorizer } from "./authorizer.ts";
+import { baseRules } from "./default-rules.ts";
 import type { DynamicRoles } from "./dynamic-roles.ts";
 
 export interface AclRuleInput {
@@ -24,9 +26,25 @@ export interface AccessDependencies {
   audit: AuditService;
   /** Custom dynamic roles (`$name` -> check) usable as ACL principals; see docs/authorization.md. */
   dynamicRoles: DynamicRoles;
+  /** The `type` of the role new users get (settings' defaultRole). */
+  defaultRoleType: () => Promise<string>;
 }
 
-export function createAccessService({ prisma, audit, dynamicRoles }: AccessDependencies) {
+/**
+ * Principals that every caller, every signed-in user or every user on their own record holds. A rule
+ * allowing everything to one of them would make everybody an admin ($owner: updateUser on oneself could
+ * set one's own primary role).
+ */
+const heldByEveryone = new Set<string>([
+  BuiltinRoleType.PUBLIC,
+  BuiltinRoleType.AUTHENTICATED,
+  DynamicRole.EVERYONE,
+  DynamicRole.AUTHENTICATED,
+  DynamicRole.UNAUTHENTICATED,
+  DynamicRole.OWNER,
+]);
+
+export function createAccessService({ prisma, audit, dynamicRoles, defaultRoleType }: AccessDependencies) {
   /** Audits a stored rule's creation or deletion (ACL_CHANGED) with the whole rule, which holds no secret. */
   const aclChanged = (source: AuditSource, change: "created" | "deleted", rule: StoredAclRule) =>
     audit.recordBy(source, {
@@ -49,7 +67,8 @@ export function createAccessService({ prisma, audit, dynamicRoles }: AccessDepen
       return Number.isSafeInteger(userId) && (await prisma.user.count({ where: { id: userId } })) > 0;
     }
     if (id.startsWith("$")) return (Object.values(DynamicRole) as string[]).includes(id) || dynamicRoles.has(id);
-    return (await prisma.role.count({ where: { OR: [{ type: id }, { name: id }] } })) > 0;
+    // By type only: a display name can be changed by an admin (and chosen to look like another role).
+    return (await prisma.role.count({ where: { type: id } })) > 0;
   }
 
   return {
@@ -61,6 +80,20 @@ export function createAccessService({ prisma, audit, dynamicRoles }: AccessDepen
       createRequestAuthorizer({ prisma, viewer, dynamicRoles, defaultRules }),
 
     listRules: () => prisma.aclRule.findMany({ orderBy: { id: "asc" } }),
+
+    /**
+     * Whether a default or stored rule allows everything (see `allowsEverything`) to the role `type`. Of
+     * the default rules only the base ones can: a field declares rules for its own coordinate alone.
+     */
+    async roleAllowedEverything(type: string): Promise<boolean> {
+      const byRole = (rule: { principalType: string; principalId: string }) => rule.principalType === "ROLE" && rule.principalId === type;
+      if (baseRules.some((rule) => byRole(rule) && allowsEverything(rule))) return true;
+      const stored = await prisma.aclRule.findMany({
+        where: { principalType: "ROLE", principalId: type, permission: "ALLOW" },
+        select: { resource: true, permission: true },
+      });
+      return stored.some(allowsEverything);
+    },
 
     /**
      * Stores a rule after checking that it can ever match: a well-formed coordinate, a known access type,
@@ -76,8 +109,19 @@ export function createAccessService({ prisma, audit, dynamicRoles }: AccessDepen
         throw badUserInput("accessType must be READ, WRITE, EXECUTE or *", { field: "accessType" });
       }
       const principalId = input.principalId.trim();
+      if (
+        input.principalType === "ROLE" &&
+        allowsEverything({ resource, permission: input.permission }) &&
+        (heldByEveryone.has(principalId) || principalId === (await defaultRoleType()))
+      ) {
+        // Admin powers are given by the admin role, to chosen users; never to everybody at once.
+        throw badUserInput(`Allowing ${resource} to ${principalId} would make every user (or every caller) an admin`, {
+          field: "principalId",
+        });
+      }
       if (!(await principalExists(input.principalType, principalId))) {
-        throw badUserInput(`No such ${input.principalType === "USER" ? "user" : "role"}: ${principalId}`, {
+        const what = input.principalType === "USER" ? "user" : "role type (rules name a role by its type)";
+        throw badUserInput(`No such ${what}: ${principalId}`, {
           field: "principalId",
         });
       }

@@ -16,7 +16,7 @@ export interface AclRule {
   resource: string;
   accessType: RuleAccessType;
   principalType: PrincipalType;
-  /** A role name or type (static, or dynamic such as `$owner`), or a user id. */
+  /** A static role's type (never its display name), a dynamic role such as `$owner`, or a user id. */
   principalId: string;
   permission: Permission;
 }
@@ -51,6 +51,16 @@ export const isValidResource = (resource: string): boolean =>
 
 export const isRuleAccessType = (value: string): value is RuleAccessType =>
   value === "*" || (accessTypes as readonly string[]).includes(value);
+
+/** Resources that cover every field, every query or every mutation. */
+const sweepingResources = new Set(["*", "Query.*", "Mutation.*"]);
+
+/**
+ * Whether a rule hands out an admin's powers: an ALLOW on everything, on every query or on every
+ * mutation (updateUser, createAclRule, updateSettings, ... included).
+ */
+export const allowsEverything = (rule: Pick<AclRule, "resource" | "permission">): boolean =>
+  rule.permission === "ALLOW" && sweepingResources.has(rule.resource);
 
 /** 2 for an exact coordinate, 1 for `Type.*`, 0 for `*`; -1 when the rule does not cover the resource. */
 function resourceScore(ruleResource: string, resource: string): number {

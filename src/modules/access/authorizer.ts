@@ -87,7 +87,8 @@ export function createRequestAuthorizer({ prisma, viewer, dynamicRoles, defaultR
     const holds = (principal: Principal): boolean | Promise<boolean> => {
       if (principal.type === "USER") return input.viewer !== null && principal.id === String(input.viewer.userId);
       if (principal.id.startsWith("$")) return holdsDynamicRole(principal.id, input, dynamicRoles);
-      return roles.some((role) => role.type === principal.id || role.name === principal.id);
+      // A role's type, never its display name: names can be renamed to look like any other role.
+      return roles.some((role) => role.type === principal.id);
     };
     return resolveAccess(rules, request, holds);
   }

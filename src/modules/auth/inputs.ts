@@ -2,25 +2,8 @@
 import { z } from "zod";
 import { badUserInput, FailureReason } from "../../errors.ts";
 
-// NFKC folds compatibility look-alikes (full-width letters, ligatures) into one spelling; control
-// characters and spaces never belong in a name someone has to type to sign in.
-export const username = z
-  .string()
-  .trim()
-  .transform((value) => value.normalize("NFKC"))
-  .pipe(
-    z
-      .string()
-      .min(3, "username must be at least 3 characters")
-      .max(64, "username is too long")
-      .regex(/^[^\p{C}\s@]+$/u, "username must not contain spaces, @ or control characters"),
-  );
-export const email = z
-  .string()
-  .trim()
-  .max(254, "email is too long")
-  .pipe(z.email("email must be a valid email address"))
-  .transform((value) => value.toLowerCase());
+// Username and email rules live with the users module, the one place every writer takes them from.
+export { email, username } from "../users/identity.ts";
 // Upper bound keeps hashing cost bounded; the password policy module sets the real rules.
 export const password = z.string().min(1, "password is required").max(256, "password is too long");
 export const identifier = z.string().trim().min(1, "identifier is required").max(254, "identifier is too long");

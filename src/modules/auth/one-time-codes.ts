@@ -1,8 +1,9 @@
 /**
  * Confirmation and reset codes: 256 random bits, stored only as SHA-256 hashes, single-use and expiring.
- * Issuing a new code invalidates the user's earlier codes for the same purpose.
+ * Issuing a new code invalidates the user's earlier codes for the same purpose; a new email address or a
+ * new password invalidates all of them (`revokeOneTimeCodes`).
  */
-import type { OneTimeTokenPurpose, Prisma } from "../../generated/prisma/client.ts";
+import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { hashToken, newOpaqueToken } from "../../lib/secrets.ts";
 
 type Db = Prisma.TransactionClient;
@@ -57,4 +58,13 @@ export async function findOneTimeCodeHolder(
     select: { user: { select: { username: true, email: true } } },
   });
   return token?.user ?? null;
+}
+
+/**
+ * Spends every outstanding code of a user, of every purpose. Called in the transaction that changes the
+ * account's email or password: a code mailed before went to an address, or was asked for by someone,
+ * the account no longer vouches for. Returns a PrismaPromise, so it also fits an array transaction.
+ */
+export function revokeOneTimeCodes(db: Db | PrismaClient, input: { userId: number; now?: Date }) {
+  return db.oneTimeToken.updateMany({ where: { userId: input.userId, usedAt: null }, data: { usedAt: input.now ?? new Date() } });
 }

@@ -7,7 +7,7 @@ import { AuditAction } from "../audit/audit.service.ts";
 import type { AuthResult, FlowKit, RequestMeta } from "./flow-kit.ts";
 import { code, email, identifierOf, parse, password } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
-import { consumeOneTimeCode, findOneTimeCodeHolder } from "./one-time-codes.ts";
+import { consumeOneTimeCode, findOneTimeCodeHolder, revokeOneTimeCodes } from "./one-time-codes.ts";
 import { revokeAllSessions } from "./sessions.ts";
 
 export interface ResetPasswordInput {
@@ -44,8 +44,9 @@ export function createPasswordFlow(kit: FlowKit) {
       const owner = await consumeOneTimeCode(tx, { code: resetCode, purpose: "PASSWORD_RESET" });
       if (owner === null) return null;
       await tx.user.update({ where: { id: owner }, data: { passwordHash } });
-      // Whoever held the old password may hold sessions too: end them all.
+      // Whoever held the old password may hold sessions and codes too: end them all.
       await revokeAllSessions(tx, { userId: owner, reason: "password-reset" });
+      await revokeOneTimeCodes(tx, { userId: owner });
       return owner;
     });
   }
@@ -80,6 +81,7 @@ export function createPasswordFlow(kit: FlowKit) {
     await prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id: userId }, data: { passwordHash } });
       await revokeAllSessions(tx, { userId, reason: "password-change" });
+      await revokeOneTimeCodes(tx, { userId });
       await kit.email.enqueueTemplate(tx, "passwordChanged", user, {});
     });
     kit.email.kick();

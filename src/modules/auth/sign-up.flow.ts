@@ -6,7 +6,8 @@ import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { confirmationUrl } from "./email-confirmation.flow.ts";
 import type { AuthResult, AuthUser, FlowKit, RequestMeta } from "./flow-kit.ts";
 import { userWithRole } from "./flow-kit.ts";
-import { email, parse, password, username } from "./inputs.ts";
+import { parseIdentity } from "../users/identity.ts";
+import { parse, password } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
 
 export interface RegisterInput {
@@ -54,7 +55,7 @@ export function createSignUpFlow(kit: FlowKit) {
     await rateLimits.consume("register", { ip: meta.ip, identifier: input.email });
     const current = await settings.getAdvanced();
     if (!current.allowRegister) throw failure(AuthFailure.REGISTER_DISABLED);
-    const identity = { username: parse(username, input.username), email: parse(email, input.email) };
+    const identity = parseIdentity(input);
     const accepted = passwordPolicy.assertAcceptable(parse(password, input.password), identity);
     assertAllowedFields(input.extra, current.registerAllowedFields);
     const primaryRoleId = await defaultRoleId(current.defaultRole);

@@ -11,3 +11,11 @@ export const builtinRoles = [
   { type: BuiltinRoleType.AUTHENTICATED, name: "Authenticated", description: "Default role of new users." },
   { type: BuiltinRoleType.ADMIN, name: "Admin", description: "Manages users, roles, rules and settings." },
 ];
+
+const reservedRoleWords = new Set<string>(builtinRoles.flatMap((role) => [role.type, role.name.toLowerCase()]));
+
+/**
+ * Whether a slug is one of the built-in roles' types or names (public, authenticated, admin). Only those
+ * roles may carry it, as type or as display name in any case, so a custom role can never pass for one.
+ */
+export const isReservedRoleWord = (slug: string): boolean => reservedRoleWords.has(slug);

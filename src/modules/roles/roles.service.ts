@@ -4,8 +4,9 @@
 import { badUserInput, notFound } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
+import { hasInvisibleCharacters } from "../../lib/text.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
-import { BuiltinRoleType } from "./builtin-roles.ts";
+import { BuiltinRoleType, isReservedRoleWord } from "./builtin-roles.ts";
 
 /** The selection plugin-prisma computes from the GraphQL query. */
 type RoleQuery = { include?: Prisma.RoleInclude; select?: Prisma.RoleSelect };
@@ -32,17 +33,31 @@ export interface RolesDependencies {
 /** Public and Authenticated carry the rules of anonymous and of all signed-in callers; Admin, the admins. */
 const undeletableRoles = new Set<string>(Object.values(BuiltinRoleType));
 
+// Accents are dropped rather than turned into dashes ("Équipe" -> "equipe"), so a look-alike of a
+// reserved word slugs to that word and is refused.
 const slugify = (name: string) =>
   name
     .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
 
-function cleanName(name: string): string {
-  const trimmed = name.trim();
+const RESERVED = "public, authenticated and admin are reserved for the built-in roles";
+
+/**
+ * A role's display name, checked. `ownType` is the type of the role being renamed: only a built-in role
+ * may carry its own reserved name (in any case or spelling), so no custom role looks like one of them.
+ */
+function cleanName(name: string, ownType?: string): string {
+  const trimmed = name.normalize("NFKC").trim();
   if (!trimmed || trimmed.length > 100) throw badUserInput("A role name has 1 to 100 characters", { field: "name" });
   if (trimmed.startsWith("$")) throw badUserInput("Names starting with $ are dynamic roles", { field: "name" });
+  if (hasInvisibleCharacters(trimmed)) {
+    throw badUserInput("A role name must not contain control, format or invisible characters", { field: "name" });
+  }
+  const slug = slugify(trimmed);
+  if (isReservedRoleWord(slug) && slug !== ownType) throw badUserInput(RESERVED, { field: "name" });
   return trimmed;
 }
 
@@ -91,6 +106,7 @@ export function createRolesService({ prisma, audit, defaultRoleType }: RolesDepe
       const name = cleanName(input.name);
       const type = slugify(input.type ?? name);
       if (!type) throw badUserInput("The role type must contain letters or digits", { field: "type" });
+      if (isReservedRoleWord(type)) throw badUserInput(RESERVED, { field: "type" });
       const role = await withPrismaErrors(
         prisma.role.create({ ...query, data: { name, type, description: input.description ?? null } }),
         { conflict: "A role with this name or type exists" },
@@ -100,8 +116,9 @@ export function createRolesService({ prisma, audit, defaultRoleType }: RolesDepe
     },
 
     async update(id: number, input: RoleUpdate, source: AuditSource, query: RoleQuery = {}) {
+      const { type } = await getRole(id, { select: { type: true } });
       const data = {
-        ...(input.name != null && { name: cleanName(input.name) }),
+        ...(input.name != null && { name: cleanName(input.name, type) }),
         ...(input.description !== undefined && { description: input.description }),
       };
       const role = await withPrismaErrors(prisma.role.update({ ...query, where: { id }, data }), {
@@ -114,7 +131,9 @@ export function createRolesService({ prisma, audit, defaultRoleType }: RolesDepe
 
     /**
      * Deletes a custom role: its users fall back to the default role (settings "advanced".defaultRole),
-     * and rules naming it go too, so a later role of the same name does not inherit them.
+     * and rules whose principal is its type go too, so a later role of the same type does not inherit
+     * them. Rules only ever name a role by type: another role whose display name happens to equal this
+     * type keeps its rules.
      */
     async delete(id: number, source: AuditSource): Promise<void> {
       const role = await getRole(id);
@@ -126,7 +145,7 @@ export function createRolesService({ prisma, audit, defaultRoleType }: RolesDepe
       await withPrismaErrors(
         prisma.$transaction([
           prisma.user.updateMany({ where: { primaryRoleId: role.id }, data: { primaryRoleId: fallback.id } }),
-          prisma.aclRule.deleteMany({ where: { principalType: "ROLE", principalId: { in: [role.type, role.name] } } }),
+          prisma.aclRule.deleteMany({ where: { principalType: "ROLE", principalId: role.type } }),
           prisma.role.delete({ where: { id: role.id } }),
         ]),
         { notFound: "No such role" },

@@ -10,10 +10,26 @@ import { type AdvancedSettings, defaultAdvancedSettings, SettingKey } from "./se
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
-/** Stored advanced settings over their defaults (read per request, so admin changes apply at once). */
-async function getAdvancedSettings(db: Db): Promise<AdvancedSettings> {
+/**
+ * The settings that hold a URL Gatehouse puts in emails or redirects browsers to. Codes travel in them,
+ * so in production they must be https. A new URL setting (e.g. an OAuth redirect) belongs in this list.
+ */
+const URL_SETTINGS = ["resetPasswordUrl", "emailConfirmationRedirection"] as const;
+
+const isHttps = (value: string) => value.startsWith("https://");
+
+/**
+ * Stored advanced settings over their defaults (read per request, so admin changes apply at once). With
+ * `requireHttps`, a plain-http URL stored earlier (a database brought over from development) counts as
+ * unset rather than being used.
+ */
+async function getAdvancedSettings(db: Db, requireHttps: boolean): Promise<AdvancedSettings> {
   const row = await db.setting.findUnique({ where: { key: SettingKey.ADVANCED } });
-  return { ...defaultAdvancedSettings, ...((row?.value as Partial<AdvancedSettings> | undefined) ?? {}) };
+  const settings = { ...defaultAdvancedSettings, ...((row?.value as Partial<AdvancedSettings> | undefined) ?? {}) };
+  if (requireHttps) {
+    for (const key of URL_SETTINGS) if (settings[key] && !isHttps(settings[key])) settings[key] = null;
+  }
+  return settings;
 }
 
 /** Fields of the user record itself: never accepted as extra profile fields. */
@@ -22,9 +38,8 @@ const RESERVED_FIELDS = new Set([
   "role", "roles", "primaryRole", "primaryRoleId", "profile", "createdAt", "updatedAt",
 ]);
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-  .max(2048);
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const httpsUrl = z.url({ protocol: /^https$/ }).max(2048);
 
 /** What an admin may send; null clears the optional URLs. */
 export interface AdvancedSettingsChanges {
@@ -50,7 +65,11 @@ export interface EmailTemplateChange {
 const emailAddress = z.email().max(254);
 const senderName = z.string().trim().max(100).regex(/^[^\r\n<>"]*$/, "must not contain line breaks, quotes or angle brackets");
 
-async function validate(db: Db, changes: AdvancedSettingsChanges): Promise<Partial<AdvancedSettings>> {
+async function validate(
+  db: Db,
+  changes: AdvancedSettingsChanges,
+  { roleAllowedEverything, requireHttps }: Pick<SettingsDependencies, "roleAllowedEverything" | "requireHttps">,
+): Promise<Partial<AdvancedSettings>> {
   const next: Partial<AdvancedSettings> = {};
   if (changes.uniqueEmail === false) {
     throw badUserInput("uniqueEmail cannot be turned off: an email identifies exactly one account");
@@ -59,20 +78,28 @@ async function validate(db: Db, changes: AdvancedSettingsChanges): Promise<Parti
     const value = changes[key];
     if (value !== undefined && value !== null) next[key] = value;
   }
-  for (const key of ["resetPasswordUrl", "emailConfirmationRedirection"] as const) {
+  for (const key of URL_SETTINGS) {
     const value = changes[key];
     if (value === undefined) continue;
     if (value === null || value === "") next[key] = null;
     else {
-      const parsed = httpUrl.safeParse(value);
-      if (!parsed.success) throw badUserInput(`${key} must be an http(s) URL`);
+      const parsed = (requireHttps ? httpsUrl : httpUrl).safeParse(value);
+      if (!parsed.success) {
+        throw badUserInput(requireHttps ? `${key} must be an https URL in production` : `${key} must be an http(s) URL`, { field: key });
+      }
       next[key] = parsed.data;
     }
   }
   if (changes.defaultRole !== undefined && changes.defaultRole !== null) {
     const role = await db.role.findUnique({ where: { type: changes.defaultRole } });
     if (!role || role.type === BuiltinRoleType.PUBLIC) {
-      throw badUserInput(`defaultRole must be the type of an existing role other than public`);
+      throw badUserInput(`defaultRole must be the type of an existing role other than public`, { field: "defaultRole" });
+    }
+    // Anyone can register: a default role with an admin's powers would make every newcomer an admin.
+    if (role.type === BuiltinRoleType.ADMIN || (await roleAllowedEverything(role.type))) {
+      throw badUserInput("defaultRole cannot be the admin role nor a role that a rule allows everything", {
+        field: "defaultRole",
+      });
     }
     next.defaultRole = role.type;
   }
@@ -133,11 +160,16 @@ export interface SettingsDependencies {
   audit: AuditService;
   /** The email module owns the templates' storage and knows whether one compiles. */
   email: Pick<EmailService, "checkTemplate" | "loadTemplates" | "saveTemplates">;
+  /** Whether an ACL rule allows everything to a role (the access module knows the rules). */
+  roleAllowedEverything: (type: string) => Promise<boolean>;
+  /** Production: URL settings (reset page, confirmation redirect, ...) must be https. */
+  requireHttps: boolean;
 }
 
-export function createSettingsService({ prisma, audit, email }: SettingsDependencies) {
+export function createSettingsService(deps: SettingsDependencies) {
+  const { prisma, audit, email, requireHttps } = deps;
   return {
-    getAdvanced: () => getAdvancedSettings(prisma),
+    getAdvanced: () => getAdvancedSettings(prisma, requireHttps),
     getEmailTemplates: () => email.loadTemplates(),
     /**
      * An admin's change to advanced settings and email templates, audited as one SETTINGS_CHANGED entry
@@ -155,8 +187,8 @@ export function createSettingsService({ prisma, audit, email }: SettingsDependen
         const before = await email.loadTemplates();
         templates = { before, after: await applyTemplateChanges(before, changes.emailTemplates, email.checkTemplate) };
       }
-      const before = await getAdvancedSettings(prisma);
-      const after = { ...before, ...(await validate(prisma, changes.advanced)) };
+      const before = await getAdvancedSettings(prisma, requireHttps);
+      const after = { ...before, ...(await validate(prisma, changes.advanced, deps)) };
       if (templates) {
         await email.saveTemplates(templates.after);
         for (const name of Object.keys(templates.after) as EmailTemplateName[]) {

@@ -8,6 +8,7 @@ import { AuditAction, type AuditService, type AuditSource } from "../audit/audit
 import type { RolesService } from "../roles/roles.service.ts";
 import type { Lockout } from "../security/lockout.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
+import { parseEmail, parseUsername, usernameColumns } from "./identity.ts";
 
 /** The selection plugin-prisma computes from the GraphQL query. */
 export type UserQuery = { include?: Prisma.UserInclude; select?: Prisma.UserSelect };
@@ -83,20 +84,6 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-function cleanUsername(username: string): string {
-  const trimmed = username.trim();
-  if (trimmed.length < 3 || trimmed.length > 100) {
-    throw badUserInput("A username has 3 to 100 characters", { field: "username" });
-  }
-  return trimmed;
-}
-
-function cleanEmail(email: string): string {
-  const lower = email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(lower)) throw badUserInput("Invalid email", { field: "email" });
-  return lower;
-}
-
 const userConflict = { conflict: "Username or email already taken", notFound: "No such user" };
 
 export interface UsersDependencies {
@@ -105,9 +92,14 @@ export interface UsersDependencies {
   roles: Pick<RolesService, "assertAnotherAdminRemains" | "isAdminRole">;
   settings: Pick<SettingsService, "getAdvanced">;
   lockout: Pick<Lockout, "unlock">;
+  /**
+   * Spends the user's outstanding reset and confirmation codes, inside the transaction that changes the
+   * email (the auth module's `revokeOneTimeCodes`): a code sent to the old address must not work.
+   */
+  revokeOneTimeCodes: (userId: number) => Prisma.PrismaPromise<unknown>;
 }
 
-export function createUsersService({ prisma, audit, roles, settings, lockout }: UsersDependencies) {
+export function createUsersService({ prisma, audit, roles, settings, lockout, revokeOneTimeCodes }: UsersDependencies) {
   /**
    * One page of user ids in id order. The rows themselves are loaded by `loadUsers` with the selection
    * the query asks for, so that their roles come in a fixed number of statements however many users.
@@ -152,19 +144,20 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
 
   /**
    * Admin update. Blocking also revokes the user's sessions in the same transaction, so a blocked user's
-   * refresh tokens stop working at once. Blocking, unblocking and a new primary role are audited when they
+   * refresh tokens stop working at once; a new email spends the user's reset and confirmation codes. Blocking, unblocking and a new primary role are audited when they
    * change something.
    */
   async function update(id: number, input: UserUpdate, source: AuditSource, query: UserQuery = {}) {
     const data: Prisma.UserUncheckedUpdateInput = {
-      ...(input.username != null && { username: cleanUsername(input.username) }),
-      ...(input.email != null && { email: cleanEmail(input.email) }),
+      ...(input.username != null && usernameColumns(parseUsername(input.username))),
+      ...(input.email != null && { email: parseEmail(input.email) }),
       ...(input.blocked != null && { blocked: input.blocked }),
       ...(input.confirmed != null && { confirmed: input.confirmed }),
       ...(input.primaryRoleId != null && { primaryRoleId: input.primaryRoleId }),
       ...(input.profile != null && { profile: input.profile as Prisma.InputJsonObject }),
     };
-    const before = await getUser(id, { select: { blocked: true, primaryRoleId: true } });
+    const before = await getUser(id, { select: { blocked: true, primaryRoleId: true, email: true } });
+    const emailChanged = data.email !== undefined && data.email !== before.email;
     if (input.primaryRoleId != null && (await prisma.role.count({ where: { id: input.primaryRoleId } })) === 0) {
       throw badUserInput("No such role", { field: "primaryRoleId" });
     }
@@ -175,6 +168,7 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
     const [user] = await withPrismaErrors(
       prisma.$transaction([
         prisma.user.update({ ...query, where: { id }, data }),
+        ...(emailChanged ? [revokeOneTimeCodes(id)] : []),
         ...(input.blocked
           ? [
               prisma.session.updateMany({
@@ -220,7 +214,7 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
       prisma.user.update({
         ...query,
         where: { id: userId },
-        data: { ...(input.username != null && { username: cleanUsername(input.username) }), ...(profile && { profile }) },
+        data: { ...(input.username != null && usernameColumns(parseUsername(input.username))), ...(profile && { profile }) },
       }),
       userConflict,
     );
