@@ -44,6 +44,16 @@ export const badUserInput = (message: string, extensions?: Record<string, unknow
   new GatehouseError(ErrorCode.BAD_USER_INPUT, message, extensions);
 export const unauthenticated = (message = "You must be signed in") =>
   new GatehouseError(ErrorCode.UNAUTHENTICATED, message);
+/**
+ * The request's access token was refused (invalid, expired, revoked, or its user blocked). Clients that
+ * accept `application/graphql-response+json` get HTTP 401, as the GraphQL-over-HTTP spec and Strapi's REST
+ * API answer; `spec: true` makes Yoga keep 200 for `application/json` clients. Yoga reads `http` for the
+ * status and headers and strips it from the response body.
+ */
+export const invalidAccessToken = (message: string) =>
+  new GatehouseError(ErrorCode.UNAUTHENTICATED, message, {
+    http: { status: 401, spec: true, headers: { "www-authenticate": 'Bearer error="invalid_token"' } },
+  });
 export const forbidden = (message = "Forbidden") => new GatehouseError(ErrorCode.FORBIDDEN, message);
 export const notFound = (message = "Not found") => new GatehouseError(ErrorCode.NOT_FOUND, message);
 export const conflict = (message: string) => new GatehouseError(ErrorCode.CONFLICT, message);

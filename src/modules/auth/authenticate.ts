@@ -4,7 +4,7 @@
  * user or signing out takes effect on the very next request.
  */
 import { z } from "zod";
-import { unauthenticated } from "../../errors.ts";
+import { invalidAccessToken } from "../../errors.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { isSessionActive } from "./sessions.ts";
 import type { TokenService } from "./tokens.ts";
@@ -29,10 +29,10 @@ export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenS
     const header = request.headers.get("authorization");
     if (!header) return null;
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
-    if (!match) throw unauthenticated("Invalid authorization header");
+    if (!match) throw invalidAccessToken("Invalid authorization header");
 
     const claims = claimsSchema.safeParse(await deps.tokens.verify(match[1]!));
-    if (!claims.success) throw unauthenticated("Invalid token");
+    if (!claims.success) throw invalidAccessToken("Invalid token");
     const userId = Number(claims.data.sub);
     const sessionId = claims.data.sid ?? null;
 
@@ -45,10 +45,10 @@ export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenS
           : false,
       },
     });
-    if (!user || user.blocked) throw unauthenticated("Invalid token");
+    if (!user || user.blocked) throw invalidAccessToken("Invalid token");
     if (sessionId) {
       const session = user.sessions?.[0];
-      if (!session || !isSessionActive(session)) throw unauthenticated("Session expired or revoked");
+      if (!session || !isSessionActive(session)) throw invalidAccessToken("Session expired or revoked");
     }
     return { userId, sessionId };
   };

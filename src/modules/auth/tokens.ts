@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import { unauthenticated } from "../../errors.ts";
+import { invalidAccessToken } from "../../errors.ts";
 import type { SigningKeys } from "./signing-keys.ts";
 
 export interface AccessTokenClaims {
@@ -47,10 +47,10 @@ export function createTokenService(keys: SigningKeys, options: { issuer: string;
       try {
         kid = decodeProtectedHeader(token).kid;
       } catch {
-        throw unauthenticated("Invalid token");
+        throw invalidAccessToken("Invalid token");
       }
       const key = kid ? keys.verificationKeys.get(kid) : undefined;
-      if (!key) throw unauthenticated("Invalid token");
+      if (!key) throw invalidAccessToken("Invalid token");
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [keys.algorithm],
@@ -60,8 +60,8 @@ export function createTokenService(keys: SigningKeys, options: { issuer: string;
         });
         return payload as unknown as AccessTokenClaims;
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw unauthenticated("Token expired");
-        if (error instanceof joseErrors.JOSEError) throw unauthenticated("Invalid token");
+        if (error instanceof joseErrors.JWTExpired) throw invalidAccessToken("Token expired");
+        if (error instanceof joseErrors.JOSEError) throw invalidAccessToken("Invalid token");
         throw error;
       }
     },
