@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, setAdvancedSettings, signIn } from "./helpers/auth.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-import { ChangePassword, Login, Me, Register } from "./operations/auth.ts";
+import { type MailServer, startMailServer } from "./helpers/mail.ts";
+import { ChangePassword, ForgotPassword, Login, Me, Register, ResetPassword } from "./operations/auth.ts";
 import { Logout, Refresh, RevokeSession, Sessions } from "./operations/sessions.ts";
+import { UpdateUser } from "./operations/users.ts";
 
 const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });
 
@@ -326,11 +328,77 @@ describe("changePassword", () => {
 
 describe("legacy token mode", () => {
   let server: TestServer;
+  let mail: MailServer;
   beforeAll(async () => {
-    server = await startTestServer({ JWT_MODE: "legacy" });
+    mail = await startMailServer();
+    server = await startTestServer({ JWT_MODE: "legacy", SMTP_URL: mail.url });
     await createUser(server.prisma, { username: "kim", email: "kim@example.com" });
+    await createUser(server.prisma, { username: "root", email: "root@example.com", roleType: "admin" });
   });
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    await mail?.stop();
+  });
+
+  /** Two legacy tokens of one new user (two devices), both working. */
+  async function twoDevices(username: string) {
+    await createUser(server.prisma, { username, email: `${username}@example.com` });
+    const devices = [await signIn(server, username), await signIn(server, username)];
+    for (const device of devices) expect((await server.gql(Me, undefined, device)).data?.me?.username).toBe(username);
+    return devices;
+  }
+
+  async function expectRefused(token: { headers: { authorization: string } }) {
+    const result = await server.gql(Me, undefined, token);
+    expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(result.status).toBe(401);
+  }
+
+  it("ends every older legacy token on changePassword, and the new one works", async () => {
+    const [other, current] = await twoDevices("lee");
+    const changed = await server.gql(
+      ChangePassword,
+      { currentPassword: "correct horse battery staple", password: "a brand new passphrase", passwordConfirmation: "a brand new passphrase" },
+      current,
+    );
+    expect(changed.errors).toBeUndefined();
+    await expectRefused(other!);
+    await expectRefused(current!);
+    expect((await server.gql(Me, undefined, bearer(changed.data!.changePassword!.jwt!))).data?.me?.username).toBe("lee");
+  });
+
+  it("ends every older legacy token on resetPassword, and the new one works", async () => {
+    const devices = await twoDevices("ray");
+    const since = mail.messages.length;
+    expect((await server.gql(ForgotPassword, { email: "ray@example.com" })).data?.forgotPassword?.ok).toBe(true);
+    const code = /[?&]code=([\w-]+)/.exec((await mail.lastEmailTo("ray@example.com", { since })).text)?.[1];
+    expect(code).toBeTruthy();
+    const reset = await server.gql(ResetPassword, { code: code!, password: "a fresh reset passphrase", passwordConfirmation: "a fresh reset passphrase" });
+    expect(reset.errors).toBeUndefined();
+    for (const device of devices) await expectRefused(device);
+    expect((await server.gql(Me, undefined, bearer(reset.data!.resetPassword!.jwt!))).data?.me?.username).toBe("ray");
+  });
+
+  it("ends every legacy token on blocking, for good: unblocking does not bring them back", async () => {
+    const devices = await twoDevices("sam");
+    const admin = await signIn(server, "root");
+    const { id } = await server.prisma.user.findUniqueOrThrow({ where: { username: "sam" } });
+    expect((await server.gql(UpdateUser, { id: String(id), data: { blocked: true } }, admin)).data?.updateUser.blocked).toBe(true);
+    for (const device of devices) await expectRefused(device);
+    expect((await server.gql(UpdateUser, { id: String(id), data: { blocked: false } }, admin)).data?.updateUser.blocked).toBe(false);
+    for (const device of devices) await expectRefused(device);
+    expect((await server.gql(Me, undefined, await signIn(server, "sam"))).data?.me?.username).toBe("sam");
+  });
+
+  it("ends every legacy token on logout(all: true); a plain logout cannot end one", async () => {
+    const [other, current] = await twoDevices("tia");
+    expect((await server.gql(Logout, { all: false }, current)).data?.logout.ok).toBe(true);
+    expect((await server.gql(Me, undefined, current)).data?.me?.username).toBe("tia");
+    expect((await server.gql(Logout, { all: true }, current)).data?.logout.ok).toBe(true);
+    await expectRefused(other!);
+    await expectRefused(current!);
+    expect((await server.gql(Me, undefined, await signIn(server, "tia"))).data?.me?.username).toBe("tia");
+  });
 
   it("issues one long-lived JWT and no refresh token", async () => {
     const session = await signIn(server, "kim");

@@ -1,7 +1,8 @@
 /**
  * Turns the Authorization header into the request's viewer. A token is only half the story: the user
  * must still exist and not be blocked, and its session must not be revoked or expired, so blocking a
- * user or signing out takes effect on the very next request.
+ * user or signing out takes effect on the very next request. A legacy token has no session: it must carry
+ * the user's current token version instead (tokens from before the first bump carry none: version 0).
  */
 import { z } from "zod";
 import { invalidAccessToken } from "../../errors.ts";
@@ -22,6 +23,7 @@ export interface Viewer {
 const claimsSchema = z.object({
   sub: z.string().regex(/^\d{1,15}$/),
   sid: z.uuid().optional(),
+  ver: z.number().int().nonnegative().optional(),
 });
 
 export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenService }) {
@@ -40,6 +42,7 @@ export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenS
       where: { id: userId },
       select: {
         blocked: true,
+        tokenVersion: true,
         sessions: sessionId
           ? { where: { id: sessionId }, select: { revokedAt: true, expiresAt: true, lastUsedAt: true, idleLifespan: true } }
           : false,
@@ -49,6 +52,8 @@ export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenS
     if (sessionId) {
       const session = user.sessions?.[0];
       if (!session || !isSessionActive(session)) throw invalidAccessToken("Session expired or revoked");
+    } else if ((claims.data.ver ?? 0) !== user.tokenVersion) {
+      throw invalidAccessToken("Token revoked");
     }
     return { userId, sessionId };
   };

@@ -101,11 +101,17 @@ export async function revokeSession(db: Db, input: { sessionId: string; reason: 
   return count > 0;
 }
 
+/**
+ * Ends every session of a user and every legacy (session-less) token issued to them so far: the token
+ * version those carry is bumped, so authenticate refuses them. Every path that signs a user out
+ * everywhere (new password, reset, blocking, logout everywhere) goes through here.
+ */
 export async function revokeAllSessions(db: Db, input: { userId: number; reason: string; now?: Date }) {
   const { count } = await db.session.updateMany({
     where: { userId: input.userId, revokedAt: null },
     data: { revokedAt: input.now ?? new Date(), revokedReason: input.reason },
   });
+  await db.user.updateMany({ where: { id: input.userId }, data: { tokenVersion: { increment: 1 } } });
   return count;
 }
 

@@ -12,6 +12,8 @@ export interface AccessTokenClaims {
   sub: string;
   /** Session id; absent for legacy long-lived tokens. */
   sid?: string;
+  /** The user's token version at issue time (legacy tokens only); a newer version refuses the token. */
+  ver?: number;
   /** Role types at issue time: a hint for clients, never used for decisions. */
   roles: string[];
   jti: string;
@@ -20,7 +22,7 @@ export interface AccessTokenClaims {
 }
 
 export interface TokenService {
-  sign(input: { userId: number; sessionId?: string; roles: string[]; lifespanSeconds: number }): Promise<string>;
+  sign(input: { userId: number; sessionId?: string; tokenVersion?: number; roles: string[]; lifespanSeconds: number }): Promise<string>;
   /** Throws UNAUTHENTICATED for anything but a valid, unexpired token of ours. */
   verify(token: string): Promise<AccessTokenClaims>;
   /** The public keys that verify our tokens, as served at /.well-known/jwks.json. */
@@ -30,8 +32,8 @@ export interface TokenService {
 export function createTokenService(keys: SigningKeys, options: { issuer: string; audience: string }): TokenService {
   return {
     jwks: keys.jwks,
-    sign({ userId, sessionId, roles, lifespanSeconds }) {
-      const jwt = new SignJWT({ roles, ...(sessionId ? { sid: sessionId } : {}) })
+    sign({ userId, sessionId, tokenVersion, roles, lifespanSeconds }) {
+      const jwt = new SignJWT({ roles, ...(sessionId ? { sid: sessionId } : {}), ...(tokenVersion === undefined ? {} : { ver: tokenVersion }) })
         .setProtectedHeader({ alg: keys.algorithm, kid: keys.current.kid, typ: "JWT" })
         .setSubject(String(userId))
         .setIssuer(options.issuer)

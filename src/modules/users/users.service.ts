@@ -5,6 +5,7 @@ import { badUserInput, notFound } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
+import { revokeAllSessions } from "../auth/sessions.ts";
 import type { RolesService } from "../roles/roles.service.ts";
 import type { Lockout } from "../security/lockout.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
@@ -151,8 +152,8 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
 
 
   /**
-   * Admin update. Blocking also revokes the user's sessions in the same transaction, so a blocked user's
-   * refresh tokens stop working at once. Blocking, unblocking and a new primary role are audited when they
+   * Admin update. Blocking also revokes the user's sessions and legacy tokens in the same transaction, so
+   * none of them works again, even after unblocking. Blocking, unblocking and a new primary role are audited when they
    * change something.
    */
   async function update(id: number, input: UserUpdate, source: AuditSource, query: UserQuery = {}) {
@@ -172,18 +173,12 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
       // Blocking an admin, or moving them off the admin primary role, must leave another active admin.
       await roles.assertAnotherAdminRemains(id);
     }
-    const [user] = await withPrismaErrors(
-      prisma.$transaction([
-        prisma.user.update({ ...query, where: { id }, data }),
-        ...(input.blocked
-          ? [
-              prisma.session.updateMany({
-                where: { userId: id, revokedAt: null },
-                data: { revokedAt: new Date(), revokedReason: "blocked" },
-              }),
-            ]
-          : []),
-      ]),
+    const user = await withPrismaErrors(
+      prisma.$transaction(async (tx) => {
+        const updated = await tx.user.update({ ...query, where: { id }, data });
+        if (input.blocked) await revokeAllSessions(tx, { userId: id, reason: "blocked" });
+        return updated;
+      }),
       userConflict,
     );
     if (input.blocked != null && input.blocked !== before.blocked) {
