@@ -188,6 +188,14 @@ describe("loadConfig", () => {
     });
   });
 
+  it("groups IPv6 clients per /64 unless RATE_LIMIT_IPV6_PREFIX (32 to 128) says otherwise", () => {
+    expect(configOf({}).rateLimitIpv6Prefix).toBe(64);
+    expect(configOf({ RATE_LIMIT_IPV6_PREFIX: "56" }).rateLimitIpv6Prefix).toBe(56);
+    for (const value of ["16", "129", "sixty-four"]) {
+      expect(problemsOf({ RATE_LIMIT_IPV6_PREFIX: value }).map((p) => p.split(":")[0])).toEqual(["RATE_LIMIT_IPV6_PREFIX"]);
+    }
+  });
+
   it("turns introspection off in production unless INTROSPECTION=true", () => {
     const production = {
       NODE_ENV: "production",

@@ -56,6 +56,12 @@ export interface Config {
   /** Request-level limit per client IP on /graphql, answered with HTTP 429 and Retry-After. */
   requestRateLimit: RateLimitRule;
   /**
+   * IPv6 clients share every per-IP limit (request rate, per-field limits, lockout) with their whole
+   * network of this prefix length (RATE_LIMIT_IPV6_PREFIX, 32-128, default 64: one subscriber's usual
+   * allocation). The audit log keeps the full address.
+   */
+  rateLimitIpv6Prefix: number;
+  /**
    * Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES,
    * comma separated, default none: the socket address is the client).
    */
@@ -240,6 +246,7 @@ const envSchema = z.object({
   RATE_LIMITS: optionalString.pipe(jsonOf(rateLimitOverrides).optional()),
   REQUEST_RATE_LIMIT_MAX: positiveInt.default(600),
   REQUEST_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMIT_IPV6_PREFIX: z.coerce.number().int().min(32).max(128).default(64),
   TRUSTED_PROXIES: commaList.pipe(z.array(ipOrCidr)),
   LOCKOUT_MAX_FAILURES: positiveInt.default(5),
   LOCKOUT_WINDOW_SECONDS: positiveInt.default(900),
@@ -355,6 +362,7 @@ export function loadConfig(env: Environment = process.env): Config {
       ]),
     ) as RateLimitsConfig,
     requestRateLimit: { max: e.REQUEST_RATE_LIMIT_MAX, windowSeconds: e.REQUEST_RATE_LIMIT_WINDOW_SECONDS },
+    rateLimitIpv6Prefix: e.RATE_LIMIT_IPV6_PREFIX,
     trustedProxies: e.TRUSTED_PROXIES,
     lockout: {
       maxFailures: e.LOCKOUT_MAX_FAILURES,

@@ -45,6 +45,7 @@ export function httpPlugins({ config, services, clientIp, cookies, isReady }: Ht
     useRequestRateLimit({
       limiter: services.security.limiter({ name: "rl:request", points: max, duration: windowSeconds }),
       clientIp,
+      clientKey: services.security.clientKey,
       endpoint: GRAPHQL_ENDPOINT,
     }),
     useJsonOnly({ endpoint: GRAPHQL_ENDPOINT }),

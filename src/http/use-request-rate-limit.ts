@@ -14,17 +14,19 @@ export interface RequestRateLimitOptions {
   /** Counter per client IP (points = requests allowed per window). */
   limiter: RateLimiterAbstract;
   clientIp: ClientIpResolver;
+  /** The key a client IP is counted under (IPv6 grouped by network prefix). */
+  clientKey: (ip: string | undefined) => string;
   /** Only requests to this path are counted (health checks are not). */
   endpoint: string;
 }
 
-export function useRequestRateLimit({ limiter, clientIp, endpoint }: RequestRateLimitOptions): Plugin<Record<string, never>, NodeServerContext> {
+export function useRequestRateLimit({ limiter, clientIp, clientKey, endpoint }: RequestRateLimitOptions): Plugin<Record<string, never>, NodeServerContext> {
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint || request.method === "OPTIONS") return;
-      const ip = clientIp(request, serverContext.req?.socket.remoteAddress) ?? "unknown";
+      const ip = clientIp(request, serverContext.req?.socket.remoteAddress);
       try {
-        await limiter.consume(ip);
+        await limiter.consume(clientKey(ip));
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
         const retryAfter = retryAfterSeconds(error.msBeforeNext);
