@@ -54,6 +54,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   });
 
   services.email.worker.start();
+  services.retention.start();
   return {
     yoga,
     services,
@@ -61,7 +62,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     email: services.email,
     async close() {
       await yoga.dispose();
-      if (deps.services) await services.email.worker.stop();
+      if (deps.services) await Promise.all([services.email.worker.stop(), services.retention.stop()]);
       else await services.close();
     },
   };

@@ -81,6 +81,15 @@ export interface Config {
   jwt: JwtConfig;
   /** Refresh token delivered as an HttpOnly cookie instead of in the response body (AUTH_COOKIE). */
   authCookie: boolean;
+  /** The background job that prunes ended sessions, spent tokens and codes, sent emails and old audit entries. */
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** Audit entries older than this many days are deleted (AUDIT_RETENTION_DAYS, default 180). */
+  auditRetentionDays: number;
+  /** Seconds between two runs; the first comes one interval after start (RETENTION_INTERVAL_SECONDS, default 3600). */
+  intervalSeconds: number;
 }
 
 /** At most `max` events per `windowSeconds` for one key. */
@@ -276,6 +285,8 @@ const envSchema = z.object({
   RESET_PASSWORD_TOKEN_LIFESPAN: seconds(HOUR),
   EMAIL_CONFIRMATION_TOKEN_LIFESPAN: seconds(DAY),
   AUTH_COOKIE: optionalString.pipe(booleanFlag.optional()),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * DAY).default(HOUR),
 });
 
 /** An unset NODE_ENV means production: a forgotten variable must not open development shortcuts. */
@@ -383,6 +394,7 @@ export function loadConfig(env: Environment = process.env): Config {
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== "production",
     corsOrigins: e.CORS_ORIGINS,
     authCookie: e.AUTH_COOKIE ?? false,
+    retention: { auditRetentionDays: e.AUDIT_RETENTION_DAYS, intervalSeconds: e.RETENTION_INTERVAL_SECONDS },
     jwt: {
       mode: e.JWT_MODE,
       algorithm: e.JWT_ALGORITHM,

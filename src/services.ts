@@ -18,6 +18,7 @@ import { loadSigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
 import { createEmailService } from "./modules/email/email.service.ts";
 import { createRolesService } from "./modules/roles/roles.service.ts";
+import { createRetentionService } from "./modules/retention/retention.service.ts";
 import { createSecurityService } from "./modules/security/security.service.ts";
 import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { createUsersService } from "./modules/users/users.service.ts";
@@ -52,6 +53,7 @@ export async function createServices({
   const roles = createRolesService({ prisma, audit, defaultRoleType: async () => (await settings.getAdvanced()).defaultRole });
   const users = createUsersService({ prisma, audit, roles, settings, lockout: security.lockout });
   const access = createAccessService({ prisma, audit, dynamicRoles });
+  const retention = createRetentionService({ prisma, config: config.retention, logger });
   const auth = createAuthService({
     prisma,
     passwords,
@@ -77,8 +79,13 @@ export async function createServices({
     users,
     access,
     auth,
-    /** Stops what the services run themselves (the outbox worker, the mail transport). */
-    close: () => email.close(),
+    /** The pruning job; createApp starts it and close stops it. */
+    retention,
+    /** Stops what the services run themselves (the outbox worker, the retention job, the mail transport). */
+    close: async () => {
+      await retention.stop();
+      await email.close();
+    },
   };
 }
 

@@ -126,3 +126,16 @@ export function isSessionActive(
     session.lastUsedAt.getTime() + session.idleLifespan * 1000 > now.getTime()
   );
 }
+
+/**
+ * Deletes the sessions that can never be used again (isSessionActive's rule, in SQL) with their refresh
+ * tokens; returns how many. Timestamps are stored as UTC wall time, so `now` is passed the same way.
+ */
+export async function deleteEndedSessions(db: Db, now: Date): Promise<number> {
+  const at = now.toISOString();
+  return db.$executeRaw`
+    DELETE FROM sessions
+    WHERE revoked_at IS NOT NULL
+       OR expires_at <= CAST(${at} AS timestamp(3))
+       OR last_used_at + make_interval(secs => idle_lifespan) <= CAST(${at} AS timestamp(3))`;
+}
