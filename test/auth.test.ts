@@ -215,16 +215,51 @@ describe("refresh sessions", () => {
     const phone = await signIn(server, "grace");
     const laptop = await signIn(server, "grace");
     const listed = await server.gql(Sessions, undefined, laptop);
-    const current = listed.data!.sessions.filter((s) => s.current);
+    const current = listed.data!.sessions.nodes.filter((s) => s.current);
     expect(current).toHaveLength(1);
-    const phoneSession = listed.data!.sessions.find((s) => !s.current)!;
+    const phoneSession = listed.data!.sessions.nodes.find((s) => !s.current)!;
 
     const revoked = await server.gql(RevokeSession, { id: phoneSession.id }, laptop);
     expect(revoked.data?.revokeSession.ok).toBe(true);
     // Whichever session that was, it no longer appears.
     const after = await server.gql(Sessions, undefined, laptop);
-    expect(after.data!.sessions.map((s) => s.id)).not.toContain(phoneSession.id);
+    expect(after.data!.sessions.nodes.map((s) => s.id)).not.toContain(phoneSession.id);
     void phone;
+  });
+
+  it("pages my sessions like users: nodes, totalCount, hasNextPage and an opaque endCursor", async () => {
+    await createUser(server.prisma, { username: "ivy", email: "ivy@example.com" });
+    const devices = [];
+    for (let i = 0; i < 5; i++) devices.push(await signIn(server, "ivy"));
+    const current = devices[2]!;
+    const expected = await server.prisma.session.findMany({
+      where: { user: { username: "ivy" } },
+      orderBy: [{ lastUsedAt: "desc" }, { id: "desc" }],
+    });
+
+    const seen: string[] = [];
+    let after: string | null | undefined;
+    for (const size of [2, 2, 1]) {
+      const result = await server.gql(Sessions, { first: 2, after }, current);
+      const page = result.data!.sessions;
+      expect(page.totalCount).toBe(5);
+      expect(page.nodes).toHaveLength(size);
+      expect(page.hasNextPage).toBe(size === 2);
+      expect(page.endCursor).toBeTruthy();
+      // Opaque: the cursor does not show the session id it stands for.
+      expect(page.endCursor).not.toContain(page.nodes.at(-1)!.id);
+      seen.push(...page.nodes.map((node) => node.id));
+      after = page.endCursor;
+    }
+    expect(seen).toEqual(expected.map((session) => session.id));
+    const all = (await server.gql(Sessions, {}, current)).data!.sessions;
+    const currentId = (JSON.parse(Buffer.from(current.jwt.split(".")[1]!, "base64url").toString()) as { sid: string }).sid;
+    expect(all.nodes.filter((node) => node.current).map((node) => node.id)).toEqual([currentId]);
+
+    const usersCursor = Buffer.from("user:1").toString("base64url");
+    for (const variables of [{ after: "garbage" }, { after: usersCursor }, { first: 101 }, { first: -1 }]) {
+      expect((await server.gql(Sessions, variables, current)).errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe("BAD_USER_INPUT");
+    }
   });
 
   it("does not let a user revoke someone else's session", async () => {
@@ -232,7 +267,7 @@ describe("refresh sessions", () => {
     const heidi = await signIn(server, "heidi");
     const grace = await signIn(server, "grace");
     const graceSessions = await server.gql(Sessions, undefined, grace);
-    const target = graceSessions.data!.sessions.find((s) => s.current)!;
+    const target = graceSessions.data!.sessions.nodes.find((s) => s.current)!;
     const attempt = await server.gql(RevokeSession, { id: target.id }, heidi);
     // The ACL ($owner on Mutation.revokeSession) refuses it before the resolver runs.
     expect(attempt.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");

@@ -5,6 +5,7 @@
 import { unauthenticated } from "../../errors.ts";
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
+import { pageInfoFields } from "../../schema/pages.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
 import { OkPayload, Role } from "../roles/roles.schema.ts";
 import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.ts";
@@ -46,14 +47,9 @@ const UserPage = builder.objectRef<UserPageShape>("UserPage").implement({
   fields: (t) => ({
     nodes: t.prismaField({
       type: [User],
-      resolve: (query, page, _args, ctx) => ctx.services.users.loadMany(page.ids, query),
+      resolve: (query, page, _args, ctx) => ctx.services.users.loadMany(page.nodes.map((node) => node.id), query),
     }),
-    totalCount: t.int({
-      description: "Users matching the filter, over all pages.",
-      resolve: (page, _args, ctx) => ctx.services.users.count(page.where),
-    }),
-    hasNextPage: t.exposeBoolean("hasNextPage"),
-    endCursor: t.exposeString("endCursor", { nullable: true, description: "Pass as `after` for the next page." }),
+    ...pageInfoFields(t, "Users matching the filter, over all pages."),
   }),
 });
 

@@ -4,6 +4,7 @@
 import { badUserInput, notFound } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
+import { decodeIdCursor, encodeCursor, type Page, pageOf, pageSize } from "../../lib/pages.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
 import { revokeAllSessions } from "../auth/sessions.ts";
 import type { RolesService } from "../roles/roles.service.ts";
@@ -34,15 +35,12 @@ export interface PageArgs {
   offset?: number | null;
 }
 
-export interface UserPage {
-  where: Prisma.UserWhereInput;
-  ids: number[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
+/** One page of user ids; `nodes` are loaded with the query's selection by `loadMany`. */
+export type UserPage = Page<{ id: number }>;
 
 export const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 25;
+const CURSOR_KIND = "user";
 
 export function userWhere(filter: UserFilter = {}): Prisma.UserWhereInput {
   const where: Prisma.UserWhereInput[] = [];
@@ -76,14 +74,6 @@ export interface SelfUpdate {
   profile?: Record<string, unknown> | null;
 }
 
-const encodeCursor = (id: number) => Buffer.from(`user:${id}`).toString("base64url");
-
-function decodeCursor(cursor: string): number {
-  const match = /^user:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw badUserInput("Invalid cursor", { field: "after" });
-  return Number(match[1]);
-}
-
 function cleanUsername(username: string): string {
   const trimmed = username.trim();
   if (trimmed.length < 3 || trimmed.length > 100) {
@@ -114,16 +104,13 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
    * the query asks for, so that their roles come in a fixed number of statements however many users.
    */
   async function findPage(filter: UserFilter, page: PageArgs): Promise<UserPage> {
-    const take = page.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
-      throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { field: "first" });
-    }
+    const take = pageSize(page.first, { fallback: DEFAULT_PAGE_SIZE, min: 0, max: MAX_PAGE_SIZE });
     if (page.after != null && page.offset != null) throw badUserInput("Use either after or offset, not both");
     if (page.offset != null && (!Number.isInteger(page.offset) || page.offset < 0)) {
       throw badUserInput("offset must not be negative", { field: "offset" });
     }
     const where = userWhere(filter);
-    const afterId = page.after == null ? undefined : decodeCursor(page.after);
+    const afterId = page.after == null ? undefined : decodeIdCursor(CURSOR_KIND, page.after);
     const rows = await prisma.user.findMany({
       where: afterId === undefined ? where : { AND: [where, { id: { gt: afterId } }] },
       select: { id: true },
@@ -131,9 +118,7 @@ export function createUsersService({ prisma, audit, roles, settings, lockout }: 
       skip: page.offset ?? undefined,
       take: take + 1,
     });
-    const ids = rows.slice(0, take).map((row) => row.id);
-    const last = ids.at(-1);
-    return { where, ids, hasNextPage: rows.length > take, endCursor: last === undefined ? null : encodeCursor(last) };
+    return pageOf(rows, take, (row) => encodeCursor(CURSOR_KIND, row.id), () => count(where));
   }
 
   const count = (where: Prisma.UserWhereInput) => prisma.user.count({ where });
