@@ -1,0 +1,1038 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AclPermission =
+  | 'ALLOW'
+  | 'DENY';
+
+export type AclPrincipalType =
+  | 'ROLE'
+  | 'USER';
+
+export type AclRuleInput = {
+  accessType?: string;
+  permission: AclPermission;
+  principalId: string;
+  principalType: AclPrincipalType;
+  resource: string;
+};
+
+/** What an audit log entry records. */
+export type AuditAction =
+  | 'ACCOUNT_LOCKED'
+  | 'ACCOUNT_UNLOCKED'
+  | 'ACL_CHANGED'
+  | 'EMAIL_CONFIRMED'
+  | 'LOGIN_FAILED'
+  | 'LOGIN_SUCCEEDED'
+  | 'PASSWORD_CHANGED'
+  | 'PASSWORD_RESET'
+  | 'PASSWORD_RESET_REQUESTED'
+  | 'ROLE_CHANGED'
+  | 'SESSION_REVOKED'
+  | 'SETTINGS_CHANGED'
+  | 'USER_BLOCKED'
+  | 'USER_DELETED'
+  | 'USER_REGISTERED'
+  | 'USER_UNBLOCKED';
+
+/** Every field is optional; given fields must all match. */
+export type AuditLogFilter = {
+  actions?: Array<AuditAction> | null | undefined;
+  actorId?: string | number | null | undefined;
+  /** Entries at or after this instant. */
+  from?: string | null | undefined;
+  ip?: string | null | undefined;
+  success?: boolean | null | undefined;
+  targetId?: string | null | undefined;
+  targetType?: string | null | undefined;
+  /** Entries before this instant. */
+  to?: string | null | undefined;
+};
+
+export type EmailTemplateInput = {
+  /** MJML document; checked to compile before it is stored. */
+  body?: string | null | undefined;
+  fromEmail?: string | null | undefined;
+  fromName?: string | null | undefined;
+  name: EmailTemplateName;
+  replyTo?: string | null | undefined;
+  subject?: string | null | undefined;
+};
+
+/** The emails Gatehouse sends. */
+export type EmailTemplateName =
+  | 'emailConfirmation'
+  | 'passwordChanged'
+  | 'resetPassword';
+
+export type PermissionScope =
+  /** Allowed on any record. */
+  | 'ALL'
+  /** Allowed only on the caller's own records. */
+  | 'OWN';
+
+export type RoleInput = {
+  description?: string | null | undefined;
+  name: string;
+  /** Slug used by ACL rules; derived from the name when absent. */
+  type?: string | null | undefined;
+};
+
+export type RoleUpdateInput = {
+  description?: string | null | undefined;
+  name?: string | null | undefined;
+};
+
+export type SettingsInput = {
+  allowRegister?: boolean | null | undefined;
+  defaultRole?: string | null | undefined;
+  emailConfirmation?: boolean | null | undefined;
+  emailConfirmationRedirection?: string | null | undefined;
+  emailTemplates?: Array<EmailTemplateInput> | null | undefined;
+  registerAllowedFields?: Array<string> | null | undefined;
+  resetPasswordUrl?: string | null | undefined;
+  uniqueEmail?: boolean | null | undefined;
+};
+
+/** What a user may change on their own account. */
+export type UpdateMeInput = {
+  /** Only fields allowed by settings (registerAllowedFields). */
+  profile?: Record<string, unknown> | null | undefined;
+  username?: string | null | undefined;
+};
+
+export type UserUpdateInput = {
+  /** Blocking also revokes the user's sessions. */
+  blocked?: boolean | null | undefined;
+  confirmed?: boolean | null | undefined;
+  email?: string | null | undefined;
+  primaryRoleId?: string | number | null | undefined;
+  profile?: Record<string, unknown> | null | undefined;
+  username?: string | null | undefined;
+};
+
+export type UsersFilter = {
+  blocked?: boolean | null | undefined;
+  confirmed?: boolean | null | undefined;
+  /** A role's id or type (primary or further role). */
+  role?: string | null | undefined;
+  /** Case-insensitive part of the username, or of the email for callers who may read every email. */
+  text?: string | null | undefined;
+};
+
+export type UsersPermissionsLoginInput = {
+  /** Email (case-insensitive) or username. */
+  identifier: string;
+  password: string;
+  provider?: string;
+};
+
+export type UsersPermissionsRegisterInput = {
+  email: string;
+  password: string;
+  /** Extra profile fields; only those listed in settings.registerAllowedFields are accepted. */
+  profile?: Record<string, unknown> | null | undefined;
+  username: string;
+};
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } | null };
+
+export type UpdateMeMutationVariables = Exact<{
+  data: UpdateMeInput;
+}>;
+
+
+export type UpdateMeMutation = { updateMe: { id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> } };
+
+export type MyPermissionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyPermissionsQuery = { myPermissions: Array<{ resource: string, accessType: string, scope: PermissionScope }> };
+
+export type SessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SessionsQuery = { sessions: Array<{ id: string, createdAt: string, lastUsedAt: string, expiresAt: string, userAgent: string | null, current: boolean }> };
+
+export type RevokeSessionMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeSessionMutation = { revokeSession: { ok: boolean } };
+
+export type UsersQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  offset?: number | null | undefined;
+  filter?: UsersFilter | null | undefined;
+}>;
+
+
+export type UsersQuery = { users: { totalCount: number, hasNextPage: boolean, endCursor: string | null, nodes: Array<{ id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> }> } };
+
+export type UserQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UserQuery = { user: { id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> } };
+
+export type UpdateUserMutationVariables = Exact<{
+  id: string | number;
+  data: UserUpdateInput;
+}>;
+
+
+export type UpdateUserMutation = { updateUser: { id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> } };
+
+export type DeleteUserMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteUserMutation = { deleteUser: { ok: boolean } };
+
+export type UnlockUserMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type UnlockUserMutation = { unlockUser: { ok: boolean } };
+
+export type RolesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RolesQuery = { roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> };
+
+export type RoleQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RoleQuery = { role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string } };
+
+export type CreateRoleMutationVariables = Exact<{
+  data: RoleInput;
+}>;
+
+
+export type CreateRoleMutation = { createRole: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string } };
+
+export type UpdateRoleMutationVariables = Exact<{
+  id: string | number;
+  data: RoleUpdateInput;
+}>;
+
+
+export type UpdateRoleMutation = { updateRole: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string } };
+
+export type DeleteRoleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteRoleMutation = { deleteRole: { ok: boolean } };
+
+export type AssignRoleMutationVariables = Exact<{
+  userId: string | number;
+  roleId: string | number;
+}>;
+
+
+export type AssignRoleMutation = { assignRole: { ok: boolean } };
+
+export type UnassignRoleMutationVariables = Exact<{
+  userId: string | number;
+  roleId: string | number;
+}>;
+
+
+export type UnassignRoleMutation = { unassignRole: { ok: boolean } };
+
+export type AclRulesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AclRulesQuery = { aclRules: Array<{ id: string, resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, createdAt: string }> };
+
+export type CreateAclRuleMutationVariables = Exact<{
+  data: AclRuleInput;
+}>;
+
+
+export type CreateAclRuleMutation = { createAclRule: { id: string, resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, createdAt: string } };
+
+export type DeleteAclRuleMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteAclRuleMutation = { deleteAclRule: { ok: boolean } };
+
+export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SettingsQuery = { settings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> } };
+
+export type UpdateSettingsMutationVariables = Exact<{
+  input: SettingsInput;
+}>;
+
+
+export type UpdateSettingsMutation = { updateSettings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> } };
+
+export type AuditLogQueryVariables = Exact<{
+  filter?: AuditLogFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { auditLog: { totalCount: number, hasNextPage: boolean, nextCursor: string | null, entries: Array<{ id: string, action: AuditAction, success: boolean, actorId: string | null, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, metadata: Record<string, unknown>, createdAt: string, actor: { id: string, username: string } | null }> } };
+
+export type RegisterMutationVariables = Exact<{
+  input: UsersPermissionsRegisterInput;
+}>;
+
+
+export type RegisterMutation = { register: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } };
+
+export type LoginMutationVariables = Exact<{
+  input: UsersPermissionsLoginInput;
+}>;
+
+
+export type LoginMutation = { login: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } };
+
+export type RefreshMutationVariables = Exact<{
+  refreshToken?: string | null | undefined;
+}>;
+
+
+export type RefreshMutation = { refresh: { jwt: string, refreshToken: string | null } };
+
+export type LogoutMutationVariables = Exact<{
+  all?: boolean | null | undefined;
+}>;
+
+
+export type LogoutMutation = { logout: { ok: boolean } };
+
+export type ForgotPasswordMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type ForgotPasswordMutation = { forgotPassword: { ok: boolean } | null };
+
+export type ResetPasswordMutationVariables = Exact<{
+  code: string;
+  password: string;
+  passwordConfirmation: string;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } | null };
+
+export type ChangePasswordMutationVariables = Exact<{
+  currentPassword: string;
+  password: string;
+  passwordConfirmation: string;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } | null };
+
+export type ConfirmEmailMutationVariables = Exact<{
+  confirmation: string;
+}>;
+
+
+export type ConfirmEmailMutation = { emailConfirmation: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } | null };
+
+export type SendEmailConfirmationMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type SendEmailConfirmationMutation = { sendEmailConfirmation: { ok: boolean } | null };
+
+export type AuthUserFieldsFragment = { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null };
+
+export type RoleFieldsFragment = { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string };
+
+export type UserFieldsFragment = { id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> };
+
+export type SessionFieldsFragment = { id: string, createdAt: string, lastUsedAt: string, expiresAt: string, userAgent: string | null, current: boolean };
+
+export type AclRuleFieldsFragment = { id: string, resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, createdAt: string };
+
+export type SettingsFieldsFragment = { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const AuthUserFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}
+    `, {"fragmentName":"AuthUserFields"}) as unknown as TypedDocumentString<AuthUserFieldsFragment, unknown>;
+export const RoleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"RoleFields"}) as unknown as TypedDocumentString<RoleFieldsFragment, unknown>;
+export const UserFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UserFields on User {
+  id
+  documentId
+  username
+  email
+  provider
+  confirmed
+  blocked
+  profile
+  role {
+    ...RoleFields
+  }
+  roles {
+    ...RoleFields
+  }
+  createdAt
+  updatedAt
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}`, {"fragmentName":"UserFields"}) as unknown as TypedDocumentString<UserFieldsFragment, unknown>;
+export const SessionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastUsedAt
+  expiresAt
+  userAgent
+  current
+}
+    `, {"fragmentName":"SessionFields"}) as unknown as TypedDocumentString<SessionFieldsFragment, unknown>;
+export const AclRuleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AclRuleFields on AclRule {
+  id
+  resource
+  accessType
+  principalType
+  principalId
+  permission
+  createdAt
+}
+    `, {"fragmentName":"AclRuleFields"}) as unknown as TypedDocumentString<AclRuleFieldsFragment, unknown>;
+export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SettingsFields on Settings {
+  allowRegister
+  uniqueEmail
+  emailConfirmation
+  defaultRole
+  resetPasswordUrl
+  emailConfirmationRedirection
+  registerAllowedFields
+  emailTemplates {
+    name
+    fromName
+    fromEmail
+    replyTo
+    subject
+    body
+  }
+}
+    `, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    ...AuthUserFields
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const UpdateMeDocument = new TypedDocumentString(`
+    mutation UpdateMe($data: UpdateMeInput!) {
+  updateMe(data: $data) {
+    ...UserFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}
+fragment UserFields on User {
+  id
+  documentId
+  username
+  email
+  provider
+  confirmed
+  blocked
+  profile
+  role {
+    ...RoleFields
+  }
+  roles {
+    ...RoleFields
+  }
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateMeMutation, UpdateMeMutationVariables>;
+export const MyPermissionsDocument = new TypedDocumentString(`
+    query MyPermissions {
+  myPermissions {
+    resource
+    accessType
+    scope
+  }
+}
+    `) as unknown as TypedDocumentString<MyPermissionsQuery, MyPermissionsQueryVariables>;
+export const SessionsDocument = new TypedDocumentString(`
+    query Sessions {
+  sessions {
+    ...SessionFields
+  }
+}
+    fragment SessionFields on Session {
+  id
+  createdAt
+  lastUsedAt
+  expiresAt
+  userAgent
+  current
+}`) as unknown as TypedDocumentString<SessionsQuery, SessionsQueryVariables>;
+export const RevokeSessionDocument = new TypedDocumentString(`
+    mutation RevokeSession($id: ID!) {
+  revokeSession(id: $id) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const UsersDocument = new TypedDocumentString(`
+    query Users($first: Int, $after: String, $offset: Int, $filter: UsersFilter) {
+  users(first: $first, after: $after, offset: $offset, filter: $filter) {
+    nodes {
+      ...UserFields
+    }
+    totalCount
+    hasNextPage
+    endCursor
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}
+fragment UserFields on User {
+  id
+  documentId
+  username
+  email
+  provider
+  confirmed
+  blocked
+  profile
+  role {
+    ...RoleFields
+  }
+  roles {
+    ...RoleFields
+  }
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
+export const UserDocument = new TypedDocumentString(`
+    query User($id: ID!) {
+  user(id: $id) {
+    ...UserFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}
+fragment UserFields on User {
+  id
+  documentId
+  username
+  email
+  provider
+  confirmed
+  blocked
+  profile
+  role {
+    ...RoleFields
+  }
+  roles {
+    ...RoleFields
+  }
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UserQuery, UserQueryVariables>;
+export const UpdateUserDocument = new TypedDocumentString(`
+    mutation UpdateUser($id: ID!, $data: UserUpdateInput!) {
+  updateUser(id: $id, data: $data) {
+    ...UserFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}
+fragment UserFields on User {
+  id
+  documentId
+  username
+  email
+  provider
+  confirmed
+  blocked
+  profile
+  role {
+    ...RoleFields
+  }
+  roles {
+    ...RoleFields
+  }
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateUserMutation, UpdateUserMutationVariables>;
+export const DeleteUserDocument = new TypedDocumentString(`
+    mutation DeleteUser($id: ID!) {
+  deleteUser(id: $id) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteUserMutation, DeleteUserMutationVariables>;
+export const UnlockUserDocument = new TypedDocumentString(`
+    mutation UnlockUser($id: ID!) {
+  unlockUser(id: $id) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<UnlockUserMutation, UnlockUserMutationVariables>;
+export const RolesDocument = new TypedDocumentString(`
+    query Roles {
+  roles {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<RolesQuery, RolesQueryVariables>;
+export const RoleDocument = new TypedDocumentString(`
+    query Role($id: ID!) {
+  role(id: $id) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<RoleQuery, RoleQueryVariables>;
+export const CreateRoleDocument = new TypedDocumentString(`
+    mutation CreateRole($data: RoleInput!) {
+  createRole(data: $data) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateRoleMutation, CreateRoleMutationVariables>;
+export const UpdateRoleDocument = new TypedDocumentString(`
+    mutation UpdateRole($id: ID!, $data: RoleUpdateInput!) {
+  updateRole(id: $id, data: $data) {
+    ...RoleFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateRoleMutation, UpdateRoleMutationVariables>;
+export const DeleteRoleDocument = new TypedDocumentString(`
+    mutation DeleteRole($id: ID!) {
+  deleteRole(id: $id) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteRoleMutation, DeleteRoleMutationVariables>;
+export const AssignRoleDocument = new TypedDocumentString(`
+    mutation AssignRole($userId: ID!, $roleId: ID!) {
+  assignRole(userId: $userId, roleId: $roleId) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<AssignRoleMutation, AssignRoleMutationVariables>;
+export const UnassignRoleDocument = new TypedDocumentString(`
+    mutation UnassignRole($userId: ID!, $roleId: ID!) {
+  unassignRole(userId: $userId, roleId: $roleId) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<UnassignRoleMutation, UnassignRoleMutationVariables>;
+export const AclRulesDocument = new TypedDocumentString(`
+    query AclRules {
+  aclRules {
+    ...AclRuleFields
+  }
+}
+    fragment AclRuleFields on AclRule {
+  id
+  resource
+  accessType
+  principalType
+  principalId
+  permission
+  createdAt
+}`) as unknown as TypedDocumentString<AclRulesQuery, AclRulesQueryVariables>;
+export const CreateAclRuleDocument = new TypedDocumentString(`
+    mutation CreateAclRule($data: AclRuleInput!) {
+  createAclRule(data: $data) {
+    ...AclRuleFields
+  }
+}
+    fragment AclRuleFields on AclRule {
+  id
+  resource
+  accessType
+  principalType
+  principalId
+  permission
+  createdAt
+}`) as unknown as TypedDocumentString<CreateAclRuleMutation, CreateAclRuleMutationVariables>;
+export const DeleteAclRuleDocument = new TypedDocumentString(`
+    mutation DeleteAclRule($id: ID!) {
+  deleteAclRule(id: $id) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteAclRuleMutation, DeleteAclRuleMutationVariables>;
+export const SettingsDocument = new TypedDocumentString(`
+    query Settings {
+  settings {
+    ...SettingsFields
+  }
+}
+    fragment SettingsFields on Settings {
+  allowRegister
+  uniqueEmail
+  emailConfirmation
+  defaultRole
+  resetPasswordUrl
+  emailConfirmationRedirection
+  registerAllowedFields
+  emailTemplates {
+    name
+    fromName
+    fromEmail
+    replyTo
+    subject
+    body
+  }
+}`) as unknown as TypedDocumentString<SettingsQuery, SettingsQueryVariables>;
+export const UpdateSettingsDocument = new TypedDocumentString(`
+    mutation UpdateSettings($input: SettingsInput!) {
+  updateSettings(input: $input) {
+    ...SettingsFields
+  }
+}
+    fragment SettingsFields on Settings {
+  allowRegister
+  uniqueEmail
+  emailConfirmation
+  defaultRole
+  resetPasswordUrl
+  emailConfirmationRedirection
+  registerAllowedFields
+  emailTemplates {
+    name
+    fromName
+    fromEmail
+    replyTo
+    subject
+    body
+  }
+}`) as unknown as TypedDocumentString<UpdateSettingsMutation, UpdateSettingsMutationVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {
+  auditLog(filter: $filter, first: $first, after: $after) {
+    entries {
+      id
+      action
+      success
+      actorId
+      actor {
+        id
+        username
+      }
+      targetType
+      targetId
+      ip
+      userAgent
+      metadata
+      createdAt
+    }
+    totalCount
+    hasNextPage
+    nextCursor
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
+export const RegisterDocument = new TypedDocumentString(`
+    mutation Register($input: UsersPermissionsRegisterInput!) {
+  register(input: $input) {
+    jwt
+    refreshToken
+    user {
+      ...AuthUserFields
+    }
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<RegisterMutation, RegisterMutationVariables>;
+export const LoginDocument = new TypedDocumentString(`
+    mutation Login($input: UsersPermissionsLoginInput!) {
+  login(input: $input) {
+    jwt
+    refreshToken
+    user {
+      ...AuthUserFields
+    }
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const RefreshDocument = new TypedDocumentString(`
+    mutation Refresh($refreshToken: String) {
+  refresh(refreshToken: $refreshToken) {
+    jwt
+    refreshToken
+  }
+}
+    `) as unknown as TypedDocumentString<RefreshMutation, RefreshMutationVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout($all: Boolean) {
+  logout(all: $all) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+export const ForgotPasswordDocument = new TypedDocumentString(`
+    mutation ForgotPassword($email: String!) {
+  forgotPassword(email: $email) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<ForgotPasswordMutation, ForgotPasswordMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($code: String!, $password: String!, $passwordConfirmation: String!) {
+  resetPassword(
+    code: $code
+    password: $password
+    passwordConfirmation: $passwordConfirmation
+  ) {
+    jwt
+    refreshToken
+    user {
+      ...AuthUserFields
+    }
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($currentPassword: String!, $password: String!, $passwordConfirmation: String!) {
+  changePassword(
+    currentPassword: $currentPassword
+    password: $password
+    passwordConfirmation: $passwordConfirmation
+  ) {
+    jwt
+    refreshToken
+    user {
+      ...AuthUserFields
+    }
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const ConfirmEmailDocument = new TypedDocumentString(`
+    mutation ConfirmEmail($confirmation: String!) {
+  emailConfirmation(confirmation: $confirmation) {
+    jwt
+    refreshToken
+    user {
+      ...AuthUserFields
+    }
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<ConfirmEmailMutation, ConfirmEmailMutationVariables>;
+export const SendEmailConfirmationDocument = new TypedDocumentString(`
+    mutation SendEmailConfirmation($email: String!) {
+  sendEmailConfirmation(email: $email) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<SendEmailConfirmationMutation, SendEmailConfirmationMutationVariables>;
