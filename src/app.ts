@@ -68,6 +68,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   });
 
   services.email.worker.start();
+  services.retention.start();
   return {
     yoga,
     services,
@@ -77,7 +78,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     async close() {
       if (gateway) await gateway.close();
       else await yoga.dispose();
-      if (deps.services) await services.email.worker.stop();
+      if (deps.services) await Promise.all([services.email.worker.stop(), services.retention.stop()]);
       else await services.close();
     },
   };

@@ -188,6 +188,26 @@ describe("loadConfig", () => {
     });
   });
 
+  it("groups IPv6 clients per /64 unless RATE_LIMIT_IPV6_PREFIX (32 to 128) says otherwise", () => {
+    expect(configOf({}).rateLimitIpv6Prefix).toBe(64);
+    expect(configOf({ RATE_LIMIT_IPV6_PREFIX: "56" }).rateLimitIpv6Prefix).toBe(56);
+    for (const value of ["16", "129", "sixty-four"]) {
+      expect(problemsOf({ RATE_LIMIT_IPV6_PREFIX: value }).map((p) => p.split(":")[0])).toEqual(["RATE_LIMIT_IPV6_PREFIX"]);
+    }
+  });
+
+  it("prunes audit entries after 180 days, hourly, unless AUDIT_RETENTION_DAYS and RETENTION_INTERVAL_SECONDS say otherwise", () => {
+    expect(configOf({}).retention).toEqual({ auditRetentionDays: 180, intervalSeconds: 3600 });
+    expect(configOf({ AUDIT_RETENTION_DAYS: "30", RETENTION_INTERVAL_SECONDS: "600" }).retention).toEqual({
+      auditRetentionDays: 30,
+      intervalSeconds: 600,
+    });
+    expect(problemsOf({ AUDIT_RETENTION_DAYS: "0", RETENTION_INTERVAL_SECONDS: "hourly" }).map((p) => p.split(":")[0]).sort()).toEqual([
+      "AUDIT_RETENTION_DAYS",
+      "RETENTION_INTERVAL_SECONDS",
+    ]);
+  });
+
   it("turns introspection off in production unless INTROSPECTION=true", () => {
     const production = {
       NODE_ENV: "production",

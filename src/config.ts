@@ -59,6 +59,12 @@ export interface Config {
   /** Request-level limit per client IP on /graphql, answered with HTTP 429 and Retry-After. */
   requestRateLimit: RateLimitRule;
   /**
+   * IPv6 clients share every per-IP limit (request rate, per-field limits, lockout) with their whole
+   * network of this prefix length (RATE_LIMIT_IPV6_PREFIX, 32-128, default 64: one subscriber's usual
+   * allocation). The audit log keeps the full address.
+   */
+  rateLimitIpv6Prefix: number;
+  /**
    * Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES,
    * comma separated, default none: the socket address is the client).
    */
@@ -80,6 +86,15 @@ export interface Config {
   authCookie: boolean;
   /** Gateway mode, on when GATEWAY_SUBGRAPHS lists downstream subgraphs; undefined otherwise. */
   gateway: GatewayModeConfig | undefined;
+  /** The background job that prunes ended sessions, spent tokens and codes, sent emails and old audit entries. */
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** Audit entries older than this many days are deleted (AUDIT_RETENTION_DAYS, default 180). */
+  auditRetentionDays: number;
+  /** Seconds between two runs; the first comes one interval after start (RETENTION_INTERVAL_SECONDS, default 3600). */
+  intervalSeconds: number;
 }
 
 /** Name of Gatehouse's own, in-process subgraph in the supergraph; no downstream subgraph may take it. */
@@ -328,6 +343,7 @@ const envSchema = z.object({
   RATE_LIMITS: optionalString.pipe(jsonOf(rateLimitOverrides).optional()),
   REQUEST_RATE_LIMIT_MAX: positiveInt.default(600),
   REQUEST_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  RATE_LIMIT_IPV6_PREFIX: z.coerce.number().int().min(32).max(128).default(64),
   TRUSTED_PROXIES: commaList.pipe(z.array(ipOrCidr)),
   LOCKOUT_MAX_FAILURES: positiveInt.default(5),
   LOCKOUT_WINDOW_SECONDS: positiveInt.default(900),
@@ -362,6 +378,8 @@ const envSchema = z.object({
   GATEWAY_TIMEOUT_MS: positiveInt.default(5000),
   GATEWAY_FORWARD_HEADERS: commaList.pipe(z.array(headerName)),
   GATEWAY_DEFAULT_ACCESS: z.enum(["deny", "allow"]).default("deny"),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * DAY).default(HOUR),
 });
 
 /** An unset NODE_ENV means production: a forgotten variable must not open development shortcuts. */
@@ -454,6 +472,7 @@ export function loadConfig(env: Environment = process.env): Config {
       ]),
     ) as RateLimitsConfig,
     requestRateLimit: { max: e.REQUEST_RATE_LIMIT_MAX, windowSeconds: e.REQUEST_RATE_LIMIT_WINDOW_SECONDS },
+    rateLimitIpv6Prefix: e.RATE_LIMIT_IPV6_PREFIX,
     trustedProxies: e.TRUSTED_PROXIES,
     lockout: {
       maxFailures: e.LOCKOUT_MAX_FAILURES,
@@ -484,6 +503,7 @@ export function loadConfig(env: Environment = process.env): Config {
             defaultAccess: e.GATEWAY_DEFAULT_ACCESS,
           }
         : undefined,
+    retention: { auditRetentionDays: e.AUDIT_RETENTION_DAYS, intervalSeconds: e.RETENTION_INTERVAL_SECONDS },
     jwt: {
       mode: e.JWT_MODE,
       algorithm: e.JWT_ALGORITHM,

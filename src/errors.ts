@@ -127,6 +127,17 @@ export const unauthenticated = (message = "You must be signed in", reason: Failu
   new GatehouseError(ErrorCode.UNAUTHENTICATED, message, { reason });
 export const forbidden = (message = "Forbidden", reason: FailureReason = FailureReason.NOT_ALLOWED) =>
   new GatehouseError(ErrorCode.FORBIDDEN, message, { reason });
+/**
+ * The request's access token was refused (invalid, expired, revoked, or its user blocked). Clients that
+ * accept `application/graphql-response+json` get HTTP 401, as the GraphQL-over-HTTP spec and Strapi's REST
+ * API answer; `spec: true` makes Yoga keep 200 for `application/json` clients. Yoga reads `http` for the
+ * status and headers and strips it from the response body.
+ */
+export const invalidAccessToken = (message: string, reason: FailureReason = FailureReason.INVALID_TOKEN) =>
+  new GatehouseError(ErrorCode.UNAUTHENTICATED, message, {
+    reason,
+    http: { status: 401, spec: true, headers: { "www-authenticate": 'Bearer error="invalid_token"' } },
+  });
 export const notFound = (message = "Not found") => new GatehouseError(ErrorCode.NOT_FOUND, message);
 export const conflict = (message: string) => new GatehouseError(ErrorCode.CONFLICT, message);
 /** `retryAfterSeconds` is whole seconds, at least 1, as in an HTTP Retry-After header. */

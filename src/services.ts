@@ -15,10 +15,12 @@ import { createAuditService } from "./modules/audit/audit.service.ts";
 import { createAuthService } from "./modules/auth/auth.service.ts";
 import { createPasswordHasher, type PasswordHasher } from "./modules/auth/passwords.ts";
 import { revokeOneTimeCodes } from "./modules/auth/one-time-codes.ts";
+import { revokeAllSessions } from "./modules/auth/sessions.ts";
 import { loadSigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
 import { createEmailService } from "./modules/email/email.service.ts";
 import { createRolesService } from "./modules/roles/roles.service.ts";
+import { createRetentionService } from "./modules/retention/retention.service.ts";
 import { createSecurityService } from "./modules/security/security.service.ts";
 import { createSettingsService } from "./modules/settings/settings.service.ts";
 import { createUsersService } from "./modules/users/users.service.ts";
@@ -66,9 +68,13 @@ export async function createServices({
     roles,
     settings,
     lockout: security.lockout,
-    revokeOneTimeCodes: (userId) => revokeOneTimeCodes(prisma, { userId }),
+    credentials: {
+      revokeSessions: (tx, userId, reason) => revokeAllSessions(tx, { userId, reason }),
+      revokeOneTimeCodes: (tx, userId) => revokeOneTimeCodes(tx, { userId }),
+    },
   });
   const access = createAccessService({ prisma, audit, dynamicRoles, defaultRoleType });
+  const retention = createRetentionService({ prisma, config: config.retention, logger });
   const auth = createAuthService({
     prisma,
     passwords,
@@ -94,8 +100,13 @@ export async function createServices({
     users,
     access,
     auth,
-    /** Stops what the services run themselves (the outbox worker, the mail transport). */
-    close: () => email.close(),
+    /** The pruning job; createApp starts it and close stops it. */
+    retention,
+    /** Stops what the services run themselves (the outbox worker, the retention job, the mail transport). */
+    close: async () => {
+      await retention.stop();
+      await email.close();
+    },
   };
 }
 

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 import { CreateAclRule, DeleteAclRule } from "./operations/access.ts";
-import { AuditLog } from "./operations/audit.ts";
+import { AuditLog, AuditLogDeprecatedNames } from "./operations/audit.ts";
 import { Login } from "./operations/auth.ts";
 import { AssignRole, CreateRole, DeleteRole, UnassignRole, UpdateRole } from "./operations/roles.ts";
 import { UpdateSettings } from "./operations/settings.ts";
-import { DeleteUser, UnlockUser, UpdateUser } from "./operations/users.ts";
+import { DeleteUser, UnlockUser, UpdateUser, Users } from "./operations/users.ts";
 
 const USER_AGENT = "audit-test/1.0";
 
@@ -39,7 +39,7 @@ describe("audit of admin actions", () => {
   async function entriesOf(action: string, first = 10) {
     const result = await server.gql(AuditLog, { filter: { actions: [action as never] }, first }, as);
     expect(result.errors).toBeUndefined();
-    return result.data!.auditLog.entries;
+    return result.data!.auditLog.nodes;
   }
 
   const byAdmin = () => ({ actorId: admin.userId, actor: { username: "admin" }, ip: "127.0.0.1", userAgent: USER_AGENT, success: true });
@@ -142,9 +142,9 @@ describe("audit of admin actions", () => {
       { filter: { targetType: "User", targetId: String(target.id) } },
       as,
     );
-    expect(result.data?.auditLog.entries.map((entry) => entry.action)).toEqual(["USER_DELETED", "USER_UNBLOCKED", "USER_BLOCKED"]);
-    for (const entry of result.data!.auditLog.entries) expect(entry).toMatchObject(byAdmin());
-    expect(result.data?.auditLog.entries[0]?.metadata).toEqual({ username: "leaving" });
+    expect(result.data?.auditLog.nodes.map((entry) => entry.action)).toEqual(["USER_DELETED", "USER_UNBLOCKED", "USER_BLOCKED"]);
+    for (const entry of result.data!.auditLog.nodes) expect(entry).toMatchObject(byAdmin());
+    expect(result.data?.auditLog.nodes[0]?.metadata).toEqual({ username: "leaving" });
   });
 
   it("records an admin deleting their own account, without the actor that no longer exists", async () => {
@@ -154,8 +154,8 @@ describe("audit of admin actions", () => {
     expect((await server.gql(DeleteUser, { id: String(leaving.id) }, { headers })).data?.deleteUser.ok).toBe(true);
 
     const result = await server.gql(AuditLog, { filter: { actions: ["USER_DELETED"], targetId: String(leaving.id) } }, as);
-    expect(result.data?.auditLog.entries).toHaveLength(1);
-    expect(result.data?.auditLog.entries[0]).toMatchObject({
+    expect(result.data?.auditLog.nodes).toHaveLength(1);
+    expect(result.data?.auditLog.nodes[0]).toMatchObject({
       actorId: null,
       actor: null,
       ip: "127.0.0.1",
@@ -168,27 +168,27 @@ describe("audit of admin actions", () => {
     const all = await server.gql(AuditLog, { first: 100 }, as);
     const total = all.data!.auditLog.totalCount;
     expect(total).toBeGreaterThanOrEqual(12);
-    expect(all.data!.auditLog.entries).toHaveLength(total);
+    expect(all.data!.auditLog.nodes).toHaveLength(total);
 
     const seen: string[] = [];
     let after: string | null | undefined;
     for (let page = 0; page < 20; page++) {
       const result = await server.gql(AuditLog, { first: 5, after }, as);
-      const { entries, nextCursor, hasNextPage, totalCount } = result.data!.auditLog;
+      const { nodes, endCursor, hasNextPage, totalCount } = result.data!.auditLog;
       expect(totalCount).toBe(total);
-      expect(entries.length).toBeLessThanOrEqual(5);
-      expect(hasNextPage).toBe(nextCursor !== null);
-      seen.push(...entries.map((entry) => entry.id));
-      if (!nextCursor) break;
-      after = nextCursor;
+      expect(nodes.length).toBeLessThanOrEqual(5);
+      expect(endCursor === null).toBe(nodes.length === 0);
+      seen.push(...nodes.map((entry) => entry.id));
+      if (!hasNextPage) break;
+      after = endCursor;
     }
-    expect(seen).toEqual(all.data!.auditLog.entries.map((entry) => entry.id));
+    expect(seen).toEqual(all.data!.auditLog.nodes.map((entry) => entry.id));
 
     // Expectations are counted from the full list, so entries other flows add (sign-ins) do not matter.
-    const everything = all.data!.auditLog.entries;
+    const everything = all.data!.auditLog.nodes;
     const countOf = (match: (entry: (typeof everything)[number]) => boolean) => everything.filter(match).length;
     const byActor = await server.gql(AuditLog, { filter: { actorId: admin.userId, ip: "127.0.0.1" } }, as);
-    expect(byActor.data?.auditLog.entries.every((entry) => entry.actorId === admin.userId)).toBe(true);
+    expect(byActor.data?.auditLog.nodes.every((entry) => entry.actorId === admin.userId)).toBe(true);
     // Everything the admin did above, and not the self-deletion, which has no actor.
     expect(byActor.data?.auditLog.totalCount).toBeGreaterThanOrEqual(11);
     expect(byActor.data?.auditLog.totalCount).toBe(countOf((entry) => entry.actorId === admin.userId && entry.ip === "127.0.0.1"));
@@ -199,11 +199,38 @@ describe("audit of admin actions", () => {
     const twoKinds = await server.gql(AuditLog, { filter: { actions: ["ACL_CHANGED", "SETTINGS_CHANGED"] } }, as);
     expect(twoKinds.data?.auditLog.totalCount).toBe(3);
 
-    const newest = all.data!.auditLog.entries[0]!.createdAt;
+    const newest = all.data!.auditLog.nodes[0]!.createdAt;
     const future = new Date(Date.now() + 60_000).toISOString();
     expect((await server.gql(AuditLog, { filter: { from: future } }, as)).data?.auditLog.totalCount).toBe(0);
     expect((await server.gql(AuditLog, { filter: { from: newest, to: future } }, as)).data?.auditLog.totalCount).toBeGreaterThanOrEqual(1);
     expect((await server.gql(AuditLog, { filter: { to: "2000-01-01T00:00:00Z" } }, as)).data?.auditLog.totalCount).toBe(0);
+  });
+
+  it("still answers the page's former names: entries, and nextCursor (null on the last page)", async () => {
+    const total = (await server.gql(AuditLog, { first: 100 }, as)).data!.auditLog.totalCount;
+    let after: string | null | undefined;
+    const seen: string[] = [];
+    for (let page = 0; page < 100; page++) {
+      const current = (await server.gql(AuditLog, { first: 7, after }, as)).data!.auditLog;
+      const former = (await server.gql(AuditLogDeprecatedNames, { first: 7, after }, as)).data!.auditLog;
+      expect(former.entries.map((entry) => entry.id)).toEqual(current.nodes.map((entry) => entry.id));
+      expect(former.nextCursor).toBe(current.hasNextPage ? current.endCursor : null);
+      seen.push(...current.nodes.map((entry) => entry.id));
+      if (!former.nextCursor) break;
+      after = former.nextCursor;
+    }
+    expect(seen).toHaveLength(total);
+  });
+
+  it("takes only its own opaque cursors", async () => {
+    const page = (await server.gql(AuditLog, { first: 1 }, as)).data!.auditLog;
+    const id = page.nodes[0]!.id;
+    expect(page.endCursor).not.toBe(id);
+    const usersCursor = (await server.gql(Users, { first: 1 }, as)).data!.users.endCursor!;
+    for (const after of [id, usersCursor, Buffer.from(`user:${id}`).toString("base64url")]) {
+      expect(errorCode(await server.gql(AuditLog, { first: 1, after }, as)), after).toBe("BAD_USER_INPUT");
+    }
+    expect(errorCode(await server.gql(Users, { first: 1, after: page.endCursor }, as))).toBe("BAD_USER_INPUT");
   });
 
   it("refuses a page size out of range, a malformed cursor and a reversed time range", async () => {

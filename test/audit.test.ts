@@ -46,30 +46,30 @@ describe("audit log", () => {
     await recordAudit(server.prisma, { action: AuditAction.ACCOUNT_LOCKED, success: false, targetType: "User", targetId: adminId });
 
     const all = await listAudit(server.prisma);
-    expect(all.totalCount).toBe(7);
-    expect(all.entries.map((e) => e.action)[0]).toBe("ACCOUNT_LOCKED");
+    expect(await all.totalCount()).toBe(7);
+    expect(all.nodes.map((e) => e.action)[0]).toBe("ACCOUNT_LOCKED");
 
     const failures = await listAudit(server.prisma, { actions: [AuditAction.LOGIN_FAILED], success: false }, { first: 2 });
-    expect(failures.totalCount).toBe(5);
-    expect(failures.entries.map((e) => (e.metadata as { attempt: number }).attempt)).toEqual([4, 3]);
-    const page2 = await listAudit(server.prisma, { actions: [AuditAction.LOGIN_FAILED] }, { first: 2, after: failures.nextCursor });
-    expect(page2.entries.map((e) => (e.metadata as { attempt: number }).attempt)).toEqual([2, 1]);
-    const page3 = await listAudit(server.prisma, { actions: [AuditAction.LOGIN_FAILED] }, { first: 2, after: page2.nextCursor });
-    expect(page3.entries).toHaveLength(1);
-    expect(page3.nextCursor).toBeNull();
+    expect(await failures.totalCount()).toBe(5);
+    expect(failures.nodes.map((e) => (e.metadata as { attempt: number }).attempt)).toEqual([4, 3]);
+    const page2 = await listAudit(server.prisma, { actions: [AuditAction.LOGIN_FAILED] }, { first: 2, after: failures.endCursor });
+    expect(page2.nodes.map((e) => (e.metadata as { attempt: number }).attempt)).toEqual([2, 1]);
+    const page3 = await listAudit(server.prisma, { actions: [AuditAction.LOGIN_FAILED] }, { first: 2, after: page2.endCursor });
+    expect(page3.nodes).toHaveLength(1);
+    expect(page3.hasNextPage).toBe(false);
 
-    expect((await listAudit(server.prisma, { actorId: adminId })).entries.map((e) => e.action)).toEqual(["LOGIN_SUCCEEDED"]);
-    expect((await listAudit(server.prisma, { ip: "198.51.100.8" })).totalCount).toBe(1);
-    expect((await listAudit(server.prisma, { targetType: "User", targetId: String(adminId) })).totalCount).toBe(1);
+    expect((await listAudit(server.prisma, { actorId: adminId })).nodes.map((e) => e.action)).toEqual(["LOGIN_SUCCEEDED"]);
+    expect(await (await listAudit(server.prisma, { ip: "198.51.100.8" })).totalCount()).toBe(1);
+    expect(await (await listAudit(server.prisma, { targetType: "User", targetId: String(adminId) })).totalCount()).toBe(1);
     const future = new Date(Date.now() + 60_000);
-    expect((await listAudit(server.prisma, { from: future })).totalCount).toBe(0);
-    expect((await listAudit(server.prisma, { to: future })).totalCount).toBe(7);
+    expect(await (await listAudit(server.prisma, { from: future })).totalCount()).toBe(0);
+    expect(await (await listAudit(server.prisma, { to: future })).totalCount()).toBe(7);
   });
 
   it("refuses a page size out of range, a malformed cursor and a reversed time range", async () => {
     for (let i = 0; i < 3; i++) await recordAudit(server.prisma, { action: AuditAction.SETTINGS_CHANGED });
-    expect((await listAudit(server.prisma, {}, { first: 100 })).entries.length).toBeGreaterThanOrEqual(3);
-    expect((await listAudit(server.prisma, {}, { first: 1 })).entries).toHaveLength(1);
+    expect((await listAudit(server.prisma, {}, { first: 100 })).nodes.length).toBeGreaterThanOrEqual(3);
+    expect((await listAudit(server.prisma, {}, { first: 1 })).nodes).toHaveLength(1);
     for (const first of [0, 101, 10_000, 1.5]) {
       await expect(listAudit(server.prisma, {}, { first })).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT" } });
     }

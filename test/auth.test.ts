@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, setAdvancedSettings, signIn } from "./helpers/auth.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-import { ChangePassword, Login, Me, Register } from "./operations/auth.ts";
+import { type MailServer, startMailServer } from "./helpers/mail.ts";
+import { ChangePassword, ForgotPassword, Login, Me, Register, ResetPassword } from "./operations/auth.ts";
 import { Logout, Refresh, RevokeSession, Sessions } from "./operations/sessions.ts";
+import { UpdateUser } from "./operations/users.ts";
 
 const bearer = (jwt: string) => ({ headers: { authorization: `Bearer ${jwt}` } });
 
@@ -213,16 +215,51 @@ describe("refresh sessions", () => {
     const phone = await signIn(server, "grace");
     const laptop = await signIn(server, "grace");
     const listed = await server.gql(Sessions, undefined, laptop);
-    const current = listed.data!.sessions.filter((s) => s.current);
+    const current = listed.data!.sessions.nodes.filter((s) => s.current);
     expect(current).toHaveLength(1);
-    const phoneSession = listed.data!.sessions.find((s) => !s.current)!;
+    const phoneSession = listed.data!.sessions.nodes.find((s) => !s.current)!;
 
     const revoked = await server.gql(RevokeSession, { id: phoneSession.id }, laptop);
     expect(revoked.data?.revokeSession.ok).toBe(true);
     // Whichever session that was, it no longer appears.
     const after = await server.gql(Sessions, undefined, laptop);
-    expect(after.data!.sessions.map((s) => s.id)).not.toContain(phoneSession.id);
+    expect(after.data!.sessions.nodes.map((s) => s.id)).not.toContain(phoneSession.id);
     void phone;
+  });
+
+  it("pages my sessions like users: nodes, totalCount, hasNextPage and an opaque endCursor", async () => {
+    await createUser(server.prisma, { username: "ivy", email: "ivy@example.com" });
+    const devices = [];
+    for (let i = 0; i < 5; i++) devices.push(await signIn(server, "ivy"));
+    const current = devices[2]!;
+    const expected = await server.prisma.session.findMany({
+      where: { user: { username: "ivy" } },
+      orderBy: [{ lastUsedAt: "desc" }, { id: "desc" }],
+    });
+
+    const seen: string[] = [];
+    let after: string | null | undefined;
+    for (const size of [2, 2, 1]) {
+      const result = await server.gql(Sessions, { first: 2, after }, current);
+      const page = result.data!.sessions;
+      expect(page.totalCount).toBe(5);
+      expect(page.nodes).toHaveLength(size);
+      expect(page.hasNextPage).toBe(size === 2);
+      expect(page.endCursor).toBeTruthy();
+      // Opaque: the cursor does not show the session id it stands for.
+      expect(page.endCursor).not.toContain(page.nodes.at(-1)!.id);
+      seen.push(...page.nodes.map((node) => node.id));
+      after = page.endCursor;
+    }
+    expect(seen).toEqual(expected.map((session) => session.id));
+    const all = (await server.gql(Sessions, {}, current)).data!.sessions;
+    const currentId = (JSON.parse(Buffer.from(current.jwt.split(".")[1]!, "base64url").toString()) as { sid: string }).sid;
+    expect(all.nodes.filter((node) => node.current).map((node) => node.id)).toEqual([currentId]);
+
+    const usersCursor = Buffer.from("user:1").toString("base64url");
+    for (const variables of [{ after: "garbage" }, { after: usersCursor }, { first: 101 }, { first: -1 }]) {
+      expect((await server.gql(Sessions, variables, current)).errors?.[0]?.extensions?.code, JSON.stringify(variables)).toBe("BAD_USER_INPUT");
+    }
   });
 
   it("does not let a user revoke someone else's session", async () => {
@@ -230,7 +267,7 @@ describe("refresh sessions", () => {
     const heidi = await signIn(server, "heidi");
     const grace = await signIn(server, "grace");
     const graceSessions = await server.gql(Sessions, undefined, grace);
-    const target = graceSessions.data!.sessions.find((s) => s.current)!;
+    const target = graceSessions.data!.sessions.nodes.find((s) => s.current)!;
     const attempt = await server.gql(RevokeSession, { id: target.id }, heidi);
     // The ACL ($owner on Mutation.revokeSession) refuses it before the resolver runs.
     expect(attempt.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
@@ -326,11 +363,77 @@ describe("changePassword", () => {
 
 describe("legacy token mode", () => {
   let server: TestServer;
+  let mail: MailServer;
   beforeAll(async () => {
-    server = await startTestServer({ JWT_MODE: "legacy" });
+    mail = await startMailServer();
+    server = await startTestServer({ JWT_MODE: "legacy", SMTP_URL: mail.url });
     await createUser(server.prisma, { username: "kim", email: "kim@example.com" });
+    await createUser(server.prisma, { username: "root", email: "root@example.com", roleType: "admin" });
   });
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    await mail?.stop();
+  });
+
+  /** Two legacy tokens of one new user (two devices), both working. */
+  async function twoDevices(username: string) {
+    await createUser(server.prisma, { username, email: `${username}@example.com` });
+    const devices = [await signIn(server, username), await signIn(server, username)];
+    for (const device of devices) expect((await server.gql(Me, undefined, device)).data?.me?.username).toBe(username);
+    return devices;
+  }
+
+  async function expectRefused(token: { headers: { authorization: string } }) {
+    const result = await server.gql(Me, undefined, token);
+    expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(result.status).toBe(401);
+  }
+
+  it("ends every older legacy token on changePassword, and the new one works", async () => {
+    const [other, current] = await twoDevices("lee");
+    const changed = await server.gql(
+      ChangePassword,
+      { currentPassword: "correct horse battery staple", password: "a brand new passphrase", passwordConfirmation: "a brand new passphrase" },
+      current,
+    );
+    expect(changed.errors).toBeUndefined();
+    await expectRefused(other!);
+    await expectRefused(current!);
+    expect((await server.gql(Me, undefined, bearer(changed.data!.changePassword!.jwt!))).data?.me?.username).toBe("lee");
+  });
+
+  it("ends every older legacy token on resetPassword, and the new one works", async () => {
+    const devices = await twoDevices("ray");
+    const since = mail.messages.length;
+    expect((await server.gql(ForgotPassword, { email: "ray@example.com" })).data?.forgotPassword?.ok).toBe(true);
+    const code = /[?&]code=([\w-]+)/.exec((await mail.lastEmailTo("ray@example.com", { since })).text)?.[1];
+    expect(code).toBeTruthy();
+    const reset = await server.gql(ResetPassword, { code: code!, password: "a fresh reset passphrase", passwordConfirmation: "a fresh reset passphrase" });
+    expect(reset.errors).toBeUndefined();
+    for (const device of devices) await expectRefused(device);
+    expect((await server.gql(Me, undefined, bearer(reset.data!.resetPassword!.jwt!))).data?.me?.username).toBe("ray");
+  });
+
+  it("ends every legacy token on blocking, for good: unblocking does not bring them back", async () => {
+    const devices = await twoDevices("sam");
+    const admin = await signIn(server, "root");
+    const { id } = await server.prisma.user.findUniqueOrThrow({ where: { username: "sam" } });
+    expect((await server.gql(UpdateUser, { id: String(id), data: { blocked: true } }, admin)).data?.updateUser.blocked).toBe(true);
+    for (const device of devices) await expectRefused(device);
+    expect((await server.gql(UpdateUser, { id: String(id), data: { blocked: false } }, admin)).data?.updateUser.blocked).toBe(false);
+    for (const device of devices) await expectRefused(device);
+    expect((await server.gql(Me, undefined, await signIn(server, "sam"))).data?.me?.username).toBe("sam");
+  });
+
+  it("ends every legacy token on logout(all: true); a plain logout cannot end one", async () => {
+    const [other, current] = await twoDevices("tia");
+    expect((await server.gql(Logout, { all: false }, current)).data?.logout.ok).toBe(true);
+    expect((await server.gql(Me, undefined, current)).data?.me?.username).toBe("tia");
+    expect((await server.gql(Logout, { all: true }, current)).data?.logout.ok).toBe(true);
+    await expectRefused(other!);
+    await expectRefused(current!);
+    expect((await server.gql(Me, undefined, await signIn(server, "tia"))).data?.me?.username).toBe("tia");
+  });
 
   it("issues one long-lived JWT and no refresh token", async () => {
     const session = await signIn(server, "kim");

@@ -11,7 +11,7 @@ import { exportSPKI, importJWK, type JWK, SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, signIn } from "./helpers/auth.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
-import { Login, Register } from "./operations/auth.ts";
+import { ForgotPassword, Login, Register } from "./operations/auth.ts";
 
 const ISSUER = "https://auth.example.com";
 const AUDIENCE = "gatehouse";
@@ -90,6 +90,70 @@ describe("lockout per account and IP", () => {
     for (let i = 0; i < 3; i++) await server.gql(Login, { input: { identifier: "ghost", password: `guess ${i}` } }, from("203.0.113.8"));
     const locked = await server.gql(Login, { input: { identifier: "ghost", password: "anything" } }, from("203.0.113.8"));
     expect(codeOf(locked)).toBe("ACCOUNT_LOCKED");
+  });
+});
+
+describe("IPv6 clients share their network's budgets", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      TRUSTED_PROXIES: "127.0.0.1",
+      REQUEST_RATE_LIMIT_MAX: "6",
+      RATE_LIMITS: JSON.stringify({ forgotPassword: { max: 2, windowSeconds: 60 } }),
+      LOCKOUT_MAX_FAILURES: "2",
+    });
+    await createUser(server.prisma, { username: "xavi", email: "xavi@example.com" });
+  });
+  afterAll(() => server?.close());
+
+  const from = (ip: string) => ({ headers: { "x-forwarded-for": ip } });
+  const roles = (ip: string) => server.post(JSON.stringify({ query: "{ roles { id } }" }), { "x-forwarded-for": ip });
+
+  it("counts requests per /64: a new address in the same /64 is refused, another /64 is not", async () => {
+    const statuses = [];
+    for (let host = 1; host <= 7; host++) statuses.push((await roles(`2001:db8:a:1::${host}`)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    expect((await roles("2001:db8:a:1:ffff:ffff:ffff:ffff")).status).toBe(429);
+    expect((await roles("2001:db8:a:2::1")).status).toBe(200);
+  });
+
+  it("counts per-field limits per /64", async () => {
+    const forgot = (email: string, ip: string) => server.gql(ForgotPassword, { email }, from(ip));
+    expect((await forgot("one@example.com", "2001:db8:b:1::1")).data?.forgotPassword?.ok).toBe(true);
+    expect((await forgot("two@example.com", "2001:db8:b:1::2")).data?.forgotPassword?.ok).toBe(true);
+    expect(codeOf(await forgot("three@example.com", "2001:db8:b:1:dead:beef::3"))).toBe("RATE_LIMITED");
+    expect((await forgot("four@example.com", "2001:db8:b:2::1")).data?.forgotPassword?.ok).toBe(true);
+  });
+
+  it("locks the account for the whole /64, not for another one, and audits the full addresses", async () => {
+    const login = (password: string, ip: string) => server.gql(Login, { input: { identifier: "xavi", password } }, from(ip));
+    expect(codeOf(await login("guess one", "2001:db8:c:1::1"))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await login("guess two", "2001:db8:c:1::2"))).toBe("BAD_USER_INPUT");
+    expect(codeOf(await login("correct horse battery staple", "2001:db8:c:1::3"))).toBe("ACCOUNT_LOCKED");
+    expect((await login("correct horse battery staple", "2001:db8:c:2::1")).data?.login.jwt).toBeTruthy();
+
+    const failures = await server.prisma.auditLog.findMany({ where: { action: "LOGIN_FAILED" }, orderBy: { id: "asc" } });
+    expect(failures.map((entry) => entry.ip)).toEqual(["2001:db8:c:1::1", "2001:db8:c:1::2"]);
+    const locked = await server.prisma.auditLog.findFirstOrThrow({ where: { action: "ACCOUNT_LOCKED" } });
+    expect(locked.ip).toBe("2001:db8:c:1::2");
+  });
+});
+
+describe("RATE_LIMIT_IPV6_PREFIX", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ TRUSTED_PROXIES: "127.0.0.1", REQUEST_RATE_LIMIT_MAX: "2", RATE_LIMIT_IPV6_PREFIX: "56" });
+  });
+  afterAll(() => server?.close());
+
+  it("groups IPv6 clients by the configured prefix", async () => {
+    const roles = (ip: string) => server.post(JSON.stringify({ query: "{ roles { id } }" }), { "x-forwarded-for": ip });
+    const statuses = [];
+    // 2001:db8:d:100::/56 holds the /64s 2001:db8:d:100:: to 2001:db8:d:1ff::.
+    for (const ip of ["2001:db8:d:101::1", "2001:db8:d:1fe::1", "2001:db8:d:1aa::1", "2001:db8:d:200::1"]) {
+      statuses.push((await roles(ip)).status);
+    }
+    expect(statuses).toEqual([200, 200, 429, 200]);
   });
 });
 

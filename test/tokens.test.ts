@@ -1,9 +1,10 @@
+import { print } from "graphql";
 import { createRemoteJWKSet, jwtVerify, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, signIn } from "./helpers/auth.ts";
 import { startTestServer, type TestServer } from "./helpers/server.ts";
 import { Login, Me } from "./operations/auth.ts";
-import { Refresh } from "./operations/sessions.ts";
+import { Logout, Refresh } from "./operations/sessions.ts";
 
 describe("access tokens over HTTP", () => {
   let server: TestServer;
@@ -38,6 +39,72 @@ describe("access tokens over HTTP", () => {
     expect(result.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(JSON.stringify(result)).not.toMatch(/\bat .+\.ts:\d+/);
     expect(result.status).toBeLessThan(500);
+  });
+});
+
+describe("HTTP status of a refused access token", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    await createUser(server.prisma, { username: "theo", email: "theo@example.com" });
+  });
+  afterAll(() => server?.close());
+
+  /** `me` with the token, answered as the client asks; the raw body too, to look for internals. */
+  async function meWith(jwt: string, accept: string) {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept, authorization: `Bearer ${jwt}` },
+      body: JSON.stringify({ query: print(Me) }),
+    });
+    const text = await response.text();
+    const body = JSON.parse(text) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] };
+    return { status: response.status, headers: response.headers, text, body };
+  }
+
+  const refusedTokens: [string, () => Promise<string>][] = [
+    ["an invalid token", async () => "abc.def.ghi"],
+    [
+      "an expired token",
+      async () => {
+        const { userId } = await signIn(server, "theo");
+        return server.services.tokens.sign({ userId: Number(userId), roles: [], lifespanSeconds: -60 });
+      },
+    ],
+    [
+      "a revoked token",
+      async () => {
+        const session = await signIn(server, "theo");
+        expect((await server.gql(Logout, {}, session)).data?.logout.ok).toBe(true);
+        return session.jwt;
+      },
+    ],
+  ];
+
+  it.each(refusedTokens)("answers %s with 401 to application/graphql-response+json clients", async (_name, token) => {
+    const { status, headers, text, body } = await meWith(await token(), "application/graphql-response+json");
+    expect(status).toBe(401);
+    expect(headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
+    expect(body.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(body.data ?? null).toBeNull();
+    expect(text).not.toContain('"http"');
+  });
+
+  it.each(refusedTokens)("answers %s with 200 to application/json clients", async (_name, token) => {
+    const { status, text, body } = await meWith(await token(), "application/json");
+    expect(status).toBe(200);
+    expect(body.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(text).not.toContain('"http"');
+  });
+
+  it("keeps 200 for a valid token and for an anonymous caller", async () => {
+    const session = await signIn(server, "theo");
+    const valid = await meWith(session.jwt, "application/graphql-response+json");
+    expect(valid.status).toBe(200);
+    expect(valid.body.errors).toBeUndefined();
+    const anonymous = await server.gql(Me);
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 });
 

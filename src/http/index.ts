@@ -47,6 +47,7 @@ export function httpPlugins({ config, services, clientIp, cookies, isReady }: Ht
       limiter: services.security.limiter({ name: "rl:request", points: max, duration: windowSeconds }),
       clientIp,
       exempt: healthChecks,
+      clientKey: services.security.clientKey,
     }),
     useReadinessCheck({ endpoint: READY_ENDPOINT, check: isReady }),
     useRouter({

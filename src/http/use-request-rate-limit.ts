@@ -17,15 +17,17 @@ export interface RequestRateLimitOptions {
   clientIp: ClientIpResolver;
   /** Paths not counted: the health checks, which orchestrators poll and must never see refused. */
   exempt: readonly string[];
+  /** The key a client IP is counted under (IPv6 grouped by network prefix). */
+  clientKey: (ip: string | undefined) => string;
 }
 
-export function useRequestRateLimit({ limiter, clientIp, exempt }: RequestRateLimitOptions): Plugin<Record<string, never>, NodeServerContext> {
+export function useRequestRateLimit({ limiter, clientIp, clientKey, exempt }: RequestRateLimitOptions): Plugin<Record<string, never>, NodeServerContext> {
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (exempt.includes(url.pathname) || request.method === "OPTIONS") return;
-      const ip = clientIp(request, serverContext.req?.socket.remoteAddress) ?? "unknown";
+      const ip = clientIp(request, serverContext.req?.socket.remoteAddress);
       try {
-        await limiter.consume(ip);
+        await limiter.consume(clientKey(ip));
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
         const retryAfter = retryAfterSeconds(error.msBeforeNext);

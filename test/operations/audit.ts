@@ -6,8 +6,8 @@ export const AuditLog = graphql(`
     auditLog(filter: $filter, first: $first, after: $after) {
       totalCount
       hasNextPage
-      nextCursor
-      entries {
+      endCursor
+      nodes {
         id
         action
         success
@@ -21,6 +21,18 @@ export const AuditLog = graphql(`
         userAgent
         metadata
         createdAt
+      }
+    }
+  }
+`);
+
+/** The page's names before the one page shape (deprecated, still answered). */
+export const AuditLogDeprecatedNames = graphql(`
+  query AuditLogDeprecatedNames($first: Int, $after: String) {
+    auditLog(first: $first, after: $after) {
+      nextCursor
+      entries {
+        id
       }
     }
   }

@@ -23,11 +23,16 @@ export const Logout = graphql(`
 `);
 
 export const Sessions = graphql(`
-  query Sessions {
-    sessions {
-      id
-      current
-      userAgent
+  query Sessions($first: Int, $after: String) {
+    sessions(first: $first, after: $after) {
+      totalCount
+      hasNextPage
+      endCursor
+      nodes {
+        id
+        current
+        userAgent
+      }
     }
   }
 `);

@@ -22,8 +22,12 @@ import {
   SendEmailConfirmationDocument,
   type SessionFieldsFragment,
   SessionsDocument,
+  type SessionsQuery,
   type UsersPermissionsRegisterInput,
 } from "./gql/graphql.js";
+
+/** Sessions asked for per request by `sessions()` (the server's largest page). */
+const SESSIONS_PAGE = 100;
 
 /** Where the refresh token is kept in `storage` (refresh-token mode only). */
 export const REFRESH_TOKEN_STORAGE_KEY = "gatehouse.refreshToken";
@@ -102,6 +106,7 @@ export interface GatehouseClient {
   /** Confirms the email with the code from the confirmation email, and signs in. */
   confirmEmail(confirmation: string): Promise<AuthResult>;
   sendEmailConfirmation(input: { email: string }): Promise<void>;
+  /** Every open session of the signed-in user, most recently used first (all pages of `sessions`). */
   sessions(): Promise<Session[]>;
   revokeSession(id: string): Promise<boolean>;
   /** Sends any typed document as the current user and returns its `data`; errors are thrown. */
@@ -383,7 +388,14 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
     },
 
     async sessions() {
-      return (await execute(SessionsDocument, {})).sessions;
+      const sessions: Session[] = [];
+      let after: string | null = null;
+      do {
+        const page: SessionsQuery["sessions"] = (await execute(SessionsDocument, { first: SESSIONS_PAGE, after })).sessions;
+        sessions.push(...page.nodes);
+        after = page.hasNextPage ? page.endCursor : null;
+      } while (after);
+      return sessions;
     },
 
     async revokeSession(id) {

@@ -22,6 +22,7 @@ import {
   REFRESH_TOKEN_STORAGE_KEY,
   RoleDocument,
   RolesDocument,
+  SessionsDocument,
   SettingsDocument,
   UnassignRoleDocument,
   UnlockUserDocument,
@@ -220,6 +221,11 @@ describe("@gatehouse/sdk against the server", () => {
     expect(sessions).toHaveLength(2);
     expect(sessions.filter((session) => session.current)).toHaveLength(1);
     const laptopSession = sessions.find((session) => !session.current)!;
+    // One page at a time with the page document, as every list of the server pages.
+    const firstPage = (await client.request(SessionsDocument, { first: 1 })).sessions;
+    expect(firstPage).toMatchObject({ totalCount: 2, hasNextPage: true });
+    const secondPage = (await client.request(SessionsDocument, { first: 1, after: firstPage.endCursor })).sessions;
+    expect([...firstPage.nodes, ...secondPage.nodes].map((session) => session.id)).toEqual(sessions.map((session) => session.id));
     expect(await client.revokeSession(laptopSession.id)).toBe(true);
     expect(await laptop.me()).toBeNull();
     expect((await client.sessions()).map((session) => session.id)).not.toContain(laptopSession.id);
@@ -288,8 +294,8 @@ describe("@gatehouse/sdk against the server", () => {
 
     expect((await admin.request(SettingsDocument)).settings.emailTemplates.map((template) => template.name)).toContain("resetPassword");
     const { auditLog } = await admin.request(AuditLogDocument, { filter: { actions: ["ROLE_CHANGED"] }, first: 10 });
-    expect(auditLog.entries.length).toBeGreaterThan(0);
-    expect(auditLog.entries.every((entry) => entry.action === "ROLE_CHANGED")).toBe(true);
+    expect(auditLog.nodes.length).toBeGreaterThan(0);
+    expect(auditLog.nodes.every((entry) => entry.action === "ROLE_CHANGED")).toBe(true);
 
     expect((await admin.request(DeleteUserDocument, { id })).deleteUser.ok).toBe(true);
     await expect(admin.request(UserDocument, { id })).rejects.toMatchObject({ code: "NOT_FOUND", path: ["user"] });

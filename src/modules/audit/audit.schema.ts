@@ -4,6 +4,7 @@
  */
 import { parseIntId } from "../../lib/ids.ts";
 import { builder } from "../../schema/builder.ts";
+import { pageInfoFields } from "../../schema/pages.ts";
 import { User } from "../users/users.schema.ts";
 import { AuditAction, type AuditPage, MAX_AUDIT_PAGE } from "./audit.service.ts";
 
@@ -38,10 +39,15 @@ const AuditLogEntry = builder.prismaObject("AuditLog", {
 const AuditLogPage = builder.objectRef<AuditPage>("AuditLogPage").implement({
   description: "One page of audit log entries, newest first.",
   fields: (t) => ({
-    entries: t.field({ type: [AuditLogEntry], resolve: (page) => page.entries }),
-    totalCount: t.exposeInt("totalCount", { description: "Entries matching the filter, over all pages." }),
-    hasNextPage: t.boolean({ resolve: (page) => page.nextCursor !== null }),
-    nextCursor: t.exposeString("nextCursor", { nullable: true, description: "Pass as `after` for the next page." }),
+    nodes: t.field({ type: [AuditLogEntry], resolve: (page) => page.nodes }),
+    ...pageInfoFields(t, "Entries matching the filter, over all pages."),
+    entries: t.field({ type: [AuditLogEntry], deprecationReason: "Use `nodes`.", resolve: (page) => page.nodes }),
+    nextCursor: t.string({
+      nullable: true,
+      description: "`endCursor` while there is a next page, null on the last one.",
+      deprecationReason: "Use `endCursor` and `hasNextPage`.",
+      resolve: (page) => (page.hasNextPage ? page.endCursor : null),
+    }),
   }),
 });
 
@@ -66,7 +72,7 @@ builder.queryField("auditLog", (t) =>
     args: {
       filter: t.arg({ type: AuditLogFilter }),
       first: t.arg.int(),
-      after: t.arg.string({ description: "`nextCursor` of the previous page." }),
+      after: t.arg.string({ description: "`endCursor` of the previous page." }),
     },
     resolve: (_root, { filter, first, after }, ctx) =>
       ctx.services.audit.list(

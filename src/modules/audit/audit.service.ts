@@ -5,6 +5,7 @@
  */
 import { badUserInput } from "../../errors.ts";
 import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { decodeIdCursor, encodeCursor, type Page, pageOf, pageSize } from "../../lib/pages.ts";
 
 /** Every action the log records. Add new ones here, never ad-hoc strings at call sites. */
 export const AuditAction = {
@@ -131,31 +132,24 @@ export interface AuditFilter {
 export interface AuditPagination {
   /** Page size, 1..MAX_AUDIT_PAGE (default 50). */
   first?: number;
-  /** `nextCursor` of the previous page. */
+  /** `endCursor` of the previous page. */
   after?: string | null;
 }
 
-export interface AuditPage {
-  /** Newest first. */
-  entries: AuditLog[];
-  /** Pass as `after` for the next page; null on the last page. */
-  nextCursor: string | null;
-  totalCount: number;
-}
+/** Entries newest first. */
+export type AuditPage = Page<AuditLog>;
 
 export const MAX_AUDIT_PAGE = 100;
+const CURSOR_KIND = "audit";
 
 /**
  * Keyset pagination on the id (ids grow with time), so pages stay stable while new entries arrive.
- * A page size outside 1..MAX_AUDIT_PAGE, a cursor that is not an entry id, or `from` after `to` is
+ * A page size outside 1..MAX_AUDIT_PAGE, a cursor that is not one of this list's, or `from` after `to` is
  * refused with BAD_USER_INPUT rather than quietly corrected.
  */
 export async function listAudit(prisma: PrismaClient, filter: AuditFilter = {}, pagination: AuditPagination = {}): Promise<AuditPage> {
-  const first = pagination.first ?? 50;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_AUDIT_PAGE) {
-    throw badUserInput(`first must be between 1 and ${MAX_AUDIT_PAGE}`, { field: "first" });
-  }
-  const afterId = pagination.after == null ? undefined : parseCursor(pagination.after);
+  const first = pageSize(pagination.first, { fallback: 50, min: 1, max: MAX_AUDIT_PAGE });
+  const afterId = pagination.after == null ? undefined : decodeIdCursor(CURSOR_KIND, pagination.after);
   if (filter.from && filter.to && filter.from > filter.to) throw badUserInput("from must not be after to", { field: "from" });
   const where: Prisma.AuditLogWhereInput = {
     ...(filter.actions?.length ? { action: { in: filter.actions } } : {}),
@@ -166,23 +160,12 @@ export async function listAudit(prisma: PrismaClient, filter: AuditFilter = {}, 
     ...(filter.ip === undefined ? {} : { ip: filter.ip }),
     ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
   };
-  const [rows, totalCount] = await Promise.all([
-    prisma.auditLog.findMany({
-      where: afterId !== undefined ? { AND: [where, { id: { lt: afterId } }] } : where,
-      orderBy: { id: "desc" },
-      take: first + 1,
-    }),
-    prisma.auditLog.count({ where }),
-  ]);
-  const entries = rows.slice(0, first);
-  const last = entries.at(-1);
-  return { entries, nextCursor: rows.length > first && last ? String(last.id) : null, totalCount };
-}
-
-function parseCursor(cursor: string): number {
-  const id = /^[1-9][0-9]{0,14}$/.test(cursor) ? Number(cursor) : NaN;
-  if (!Number.isSafeInteger(id)) throw badUserInput("Invalid cursor", { field: "after" });
-  return id;
+  const rows = await prisma.auditLog.findMany({
+    where: afterId !== undefined ? { AND: [where, { id: { lt: afterId } }] } : where,
+    orderBy: { id: "desc" },
+    take: first + 1,
+  });
+  return pageOf(rows, first, (entry) => encodeCursor(CURSOR_KIND, entry.id), () => prisma.auditLog.count({ where }));
 }
 
 export interface AuditService {

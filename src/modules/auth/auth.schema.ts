@@ -9,7 +9,10 @@ import { ok } from "../../schema/payloads.ts";
 import { DynamicRole } from "../access/acl.ts";
 import { onAnyAccess } from "../access/acl-plugin.ts";
 import { AuthFailure } from "./failures.ts";
+import type { Page } from "../../lib/pages.ts";
+import { pageInfoFields } from "../../schema/pages.ts";
 import type { AuthResult, AuthUser, RequestMeta } from "./auth.service.ts";
+import { MAX_SESSIONS_PAGE } from "./session.flow.ts";
 
 /**
  * What a caller needs before having a session. `$everyone` rather than the Public role: a client holding
@@ -105,6 +108,7 @@ const LoginInput = builder.inputType("UsersPermissionsLoginInput", {
 });
 
 type SessionRow = { id: string; createdAt: Date; lastUsedAt: Date; expiresAt: Date; userAgent: string | null; current: boolean };
+type SessionPageShape = Page<SessionRow>;
 const Session = builder.objectRef<SessionRow>("Session").implement({
   description: "A signed-in session of the current user (one refresh token family).",
   fields: (t) => ({
@@ -117,6 +121,14 @@ const Session = builder.objectRef<SessionRow>("Session").implement({
   }),
 });
 
+const SessionPage = builder.objectRef<SessionPageShape>("SessionPage").implement({
+  description: "One page of the current user's open sessions, most recently used first.",
+  fields: (t) => ({
+    nodes: t.field({ type: [Session], resolve: (page) => page.nodes }),
+    ...pageInfoFields(t, "Open sessions, over all pages."),
+  }),
+});
+
 builder.queryFields((t) => ({
   me: t.field({
     type: Me,
@@ -125,12 +137,14 @@ builder.queryFields((t) => ({
     resolve: (_root, _args, ctx) => ctx.services.auth.getUser(requireViewer(ctx).userId),
   }),
   sessions: t.field({
-    type: [Session],
+    type: SessionPage,
+    description: `The current user's open sessions, most recently used first; at most ${MAX_SESSIONS_PAGE} per page (default 25).`,
     acl: signedIn,
-    resolve: async (_root, _args, ctx) => {
+    args: { first: t.arg.int(), after: t.arg.string({ description: "`endCursor` of the previous page." }) },
+    resolve: async (_root, args, ctx) => {
       const viewer = requireViewer(ctx);
-      const sessions = await ctx.services.auth.listSessions(viewer.userId);
-      return sessions.map((session) => ({ ...session, current: session.id === viewer.sessionId }));
+      const page = await ctx.services.auth.listSessions(viewer.userId, args);
+      return { ...page, nodes: page.nodes.map((session) => ({ ...session, current: session.id === viewer.sessionId })) };
     },
   }),
 }));

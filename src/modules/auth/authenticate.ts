@@ -1,10 +1,11 @@
 /**
  * Turns the Authorization header into the request's viewer. A token is only half the story: the user
  * must still exist and not be blocked, and its session must not be revoked or expired, so blocking a
- * user or signing out takes effect on the very next request.
+ * user or signing out takes effect on the very next request. A legacy token has no session: it must carry
+ * the user's current token version instead (tokens from before the first bump carry none: version 0).
  */
 import { z } from "zod";
-import { FailureReason, unauthenticated } from "../../errors.ts";
+import { FailureReason, invalidAccessToken } from "../../errors.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { isSessionActive } from "./sessions.ts";
 import type { TokenService } from "./tokens.ts";
@@ -22,6 +23,7 @@ export interface Viewer {
 const claimsSchema = z.object({
   sub: z.string().regex(/^\d{1,15}$/),
   sid: z.uuid().optional(),
+  ver: z.number().int().nonnegative().optional(),
 });
 
 export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenService }) {
@@ -29,10 +31,10 @@ export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenS
     const header = request.headers.get("authorization");
     if (!header) return null;
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header.trim());
-    if (!match) throw unauthenticated("Invalid authorization header", FailureReason.INVALID_TOKEN);
+    if (!match) throw invalidAccessToken("Invalid authorization header");
 
     const claims = claimsSchema.safeParse(await deps.tokens.verify(match[1]!));
-    if (!claims.success) throw unauthenticated("Invalid token", FailureReason.INVALID_TOKEN);
+    if (!claims.success) throw invalidAccessToken("Invalid token");
     const userId = Number(claims.data.sub);
     const sessionId = claims.data.sid ?? null;
 
@@ -40,15 +42,18 @@ export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenS
       where: { id: userId },
       select: {
         blocked: true,
+        tokenVersion: true,
         sessions: sessionId
           ? { where: { id: sessionId }, select: { revokedAt: true, expiresAt: true, lastUsedAt: true, idleLifespan: true } }
           : false,
       },
     });
-    if (!user || user.blocked) throw unauthenticated("Invalid token", FailureReason.INVALID_TOKEN);
+    if (!user || user.blocked) throw invalidAccessToken("Invalid token");
     if (sessionId) {
       const session = user.sessions?.[0];
-      if (!session || !isSessionActive(session)) throw unauthenticated("Session expired or revoked", FailureReason.SESSION_ENDED);
+      if (!session || !isSessionActive(session)) throw invalidAccessToken("Session expired or revoked", FailureReason.SESSION_ENDED);
+    } else if ((claims.data.ver ?? 0) !== user.tokenVersion) {
+      throw invalidAccessToken("Token revoked");
     }
     return { userId, sessionId };
   };

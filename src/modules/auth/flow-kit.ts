@@ -111,7 +111,9 @@ export function createFlowKit(deps: AuthDependencies) {
   async function signIn(user: AuthUser, meta: RequestMeta): Promise<AuthResult> {
     const roles = await roleTypes(user.id);
     if (jwt.mode === "legacy") {
-      const token = await tokens.sign({ userId: user.id, roles, lifespanSeconds: jwt.legacyTokenLifespan });
+      // Read now, not from `user`: the caller may have just bumped it (a new password ends older tokens).
+      const { tokenVersion } = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { tokenVersion: true } });
+      const token = await tokens.sign({ userId: user.id, tokenVersion, roles, lifespanSeconds: jwt.legacyTokenLifespan });
       return { jwt: token, refreshToken: null, user };
     }
     const policy = sessionPolicy(meta);

@@ -1,6 +1,8 @@
 /** Sessions of a signed-in user: refresh (rotation with reuse detection), logout, revocation, listing. */
 import { z } from "zod";
 import { failure } from "../../errors.ts";
+import type { Prisma, Session } from "../../generated/prisma/client.ts";
+import { decodeCursor, encodeCursor, type Page, pageOf, pageSize } from "../../lib/pages.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import type { Viewer } from "./authenticate.ts";
 import type { FlowKit, RequestMeta } from "./flow-kit.ts";
@@ -8,6 +10,10 @@ import { userWithRole } from "./flow-kit.ts";
 import { code, parse } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
 import { revokeAllSessions, revokeSession, rotateRefreshToken } from "./sessions.ts";
+
+export const MAX_SESSIONS_PAGE = 100;
+const DEFAULT_SESSIONS_PAGE = 25;
+const SESSION_CURSOR = "session";
 
 export function createSessionFlow(kit: FlowKit) {
   const { prisma, audit } = kit;
@@ -51,11 +57,27 @@ export function createSessionFlow(kit: FlowKit) {
     return revoked;
   }
 
-  const listSessions = (userId: number) =>
-    prisma.session.findMany({
-      where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
-      orderBy: { lastUsedAt: "desc" },
+  /**
+   * One page of a user's open sessions, most recently used first (ties by id). The cursor holds the last
+   * session's lastUsedAt and id, so a session used between two page requests moves to the first page.
+   */
+  async function listSessions(userId: number, page: { first?: number | null; after?: string | null } = {}): Promise<Page<Session>> {
+    const take = pageSize(page.first, { fallback: DEFAULT_SESSIONS_PAGE, min: 0, max: MAX_SESSIONS_PAGE });
+    const where = { userId, revokedAt: null, expiresAt: { gt: new Date() } } satisfies Prisma.SessionWhereInput;
+    let after: Prisma.SessionWhereInput = {};
+    if (page.after != null) {
+      const [, usedAt, id] = decodeCursor(SESSION_CURSOR, page.after, /^(\d{1,15}):([0-9a-f-]{36})$/);
+      const lastUsedAt = new Date(Number(usedAt));
+      after = { OR: [{ lastUsedAt: { lt: lastUsedAt } }, { lastUsedAt, id: { lt: id! } }] };
+    }
+    const rows = await prisma.session.findMany({
+      where: { AND: [where, after] },
+      orderBy: [{ lastUsedAt: "desc" }, { id: "desc" }],
+      take: take + 1,
     });
+    const cursorOf = (session: Session) => encodeCursor(SESSION_CURSOR, `${session.lastUsedAt.getTime()}:${session.id}`);
+    return pageOf(rows, take, cursorOf, () => prisma.session.count({ where }));
+  }
 
   const getUser = (userId: number) => prisma.user.findUnique({ where: { id: userId }, include: userWithRole });
 

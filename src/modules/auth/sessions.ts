@@ -101,11 +101,17 @@ export async function revokeSession(db: Db, input: { sessionId: string; reason: 
   return count > 0;
 }
 
+/**
+ * Ends every session of a user and every legacy (session-less) token issued to them so far: the token
+ * version those carry is bumped, so authenticate refuses them. Every path that signs a user out
+ * everywhere (new password, reset, blocking, logout everywhere) goes through here.
+ */
 export async function revokeAllSessions(db: Db, input: { userId: number; reason: string; now?: Date }) {
   const { count } = await db.session.updateMany({
     where: { userId: input.userId, revokedAt: null },
     data: { revokedAt: input.now ?? new Date(), revokedReason: input.reason },
   });
+  await db.user.updateMany({ where: { id: input.userId }, data: { tokenVersion: { increment: 1 } } });
   return count;
 }
 
@@ -119,4 +125,17 @@ export function isSessionActive(
     session.expiresAt > now &&
     session.lastUsedAt.getTime() + session.idleLifespan * 1000 > now.getTime()
   );
+}
+
+/**
+ * Deletes the sessions that can never be used again (isSessionActive's rule, in SQL) with their refresh
+ * tokens; returns how many. Timestamps are stored as UTC wall time, so `now` is passed the same way.
+ */
+export async function deleteEndedSessions(db: Db, now: Date): Promise<number> {
+  const at = now.toISOString();
+  return db.$executeRaw`
+    DELETE FROM sessions
+    WHERE revoked_at IS NOT NULL
+       OR expires_at <= CAST(${at} AS timestamp(3))
+       OR last_used_at + make_interval(secs => idle_lifespan) <= CAST(${at} AS timestamp(3))`;
 }

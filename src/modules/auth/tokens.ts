@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from "jose";
-import { FailureReason, unauthenticated } from "../../errors.ts";
+import { FailureReason, invalidAccessToken } from "../../errors.ts";
 import type { SigningKeys } from "./signing-keys.ts";
 
 export interface AccessTokenClaims {
@@ -12,6 +12,8 @@ export interface AccessTokenClaims {
   sub: string;
   /** Session id; absent for legacy long-lived tokens. */
   sid?: string;
+  /** The user's token version at issue time (legacy tokens only); a newer version refuses the token. */
+  ver?: number;
   /** Role types at issue time: a hint for clients, never used for decisions. */
   roles: string[];
   jti: string;
@@ -20,7 +22,7 @@ export interface AccessTokenClaims {
 }
 
 export interface TokenService {
-  sign(input: { userId: number; sessionId?: string; roles: string[]; lifespanSeconds: number }): Promise<string>;
+  sign(input: { userId: number; sessionId?: string; tokenVersion?: number; roles: string[]; lifespanSeconds: number }): Promise<string>;
   /** Throws UNAUTHENTICATED for anything but a valid, unexpired token of ours. */
   verify(token: string): Promise<AccessTokenClaims>;
   /**
@@ -39,8 +41,8 @@ export const SUBGRAPH_TOKEN_LIFESPAN = 60;
 export function createTokenService(keys: SigningKeys, options: { issuer: string; audience: string }): TokenService {
   return {
     jwks: keys.jwks,
-    sign({ userId, sessionId, roles, lifespanSeconds }) {
-      const jwt = new SignJWT({ roles, ...(sessionId ? { sid: sessionId } : {}) })
+    sign({ userId, sessionId, tokenVersion, roles, lifespanSeconds }) {
+      const jwt = new SignJWT({ roles, ...(sessionId ? { sid: sessionId } : {}), ...(tokenVersion === undefined ? {} : { ver: tokenVersion }) })
         .setProtectedHeader({ alg: keys.algorithm, kid: keys.current.kid, typ: "JWT" })
         .setSubject(String(userId))
         .setIssuer(options.issuer)
@@ -69,10 +71,10 @@ export function createTokenService(keys: SigningKeys, options: { issuer: string;
       try {
         kid = decodeProtectedHeader(token).kid;
       } catch {
-        throw unauthenticated("Invalid token", FailureReason.INVALID_TOKEN);
+        throw invalidAccessToken("Invalid token");
       }
       const key = kid ? keys.verificationKeys.get(kid) : undefined;
-      if (!key) throw unauthenticated("Invalid token", FailureReason.INVALID_TOKEN);
+      if (!key) throw invalidAccessToken("Invalid token");
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [keys.algorithm],
@@ -82,8 +84,8 @@ export function createTokenService(keys: SigningKeys, options: { issuer: string;
         });
         return payload as unknown as AccessTokenClaims;
       } catch (error) {
-        if (error instanceof joseErrors.JWTExpired) throw unauthenticated("Token expired", FailureReason.TOKEN_EXPIRED);
-        if (error instanceof joseErrors.JOSEError) throw unauthenticated("Invalid token", FailureReason.INVALID_TOKEN);
+        if (error instanceof joseErrors.JWTExpired) throw invalidAccessToken("Token expired", FailureReason.TOKEN_EXPIRED);
+        if (error instanceof joseErrors.JOSEError) throw invalidAccessToken("Invalid token");
         throw error;
       }
     },

@@ -5,6 +5,7 @@
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { RATE_LIMITED_FIELDS, type RateLimitedField, type RateLimitsConfig } from "../../config.ts";
 import { rateLimited } from "../../errors.ts";
+import { type ClientKey, clientNetworkKey } from "./client-network.ts";
 import { identifierKey, retryAfterSeconds, type LimiterFactory } from "./limiter-store.ts";
 
 /** Who is asking: every key given must still have points left. */
@@ -25,7 +26,14 @@ export interface RateLimits {
   reset(field: RateLimitedField, keys: RateLimitKeys): Promise<void>;
 }
 
-export function createRateLimits({ limits, limiter }: { limits: RateLimitsConfig; limiter: LimiterFactory }): RateLimits {
+export interface RateLimitsDependencies {
+  limits: RateLimitsConfig;
+  limiter: LimiterFactory;
+  /** The key a client IP is counted under (IPv6 grouped by prefix); default: per /64. */
+  clientKey?: ClientKey;
+}
+
+export function createRateLimits({ limits, limiter, clientKey = clientNetworkKey() }: RateLimitsDependencies): RateLimits {
   const byField = new Map<RateLimitedField, RateLimiterAbstract>(
     RATE_LIMITED_FIELDS.map((field) => {
       const { max, windowSeconds } = limits[field];
@@ -33,7 +41,7 @@ export function createRateLimits({ limits, limiter }: { limits: RateLimitsConfig
     }),
   );
   const keysOf = ({ ip, identifier }: RateLimitKeys) => [
-    `ip:${ip ?? "unknown"}`,
+    `ip:${clientKey(ip)}`,
     ...(identifier === undefined ? [] : [`id:${identifierKey(identifier)}`]),
   ];
   const limiterFor = (field: RateLimitedField) => {

@@ -12,6 +12,7 @@
 import { RateLimiterRes } from "rate-limiter-flexible";
 import type { LockoutConfig } from "../../config.ts";
 import { accountLocked } from "../../errors.ts";
+import { type ClientKey, clientNetworkKey } from "../rate-limit/client-network.ts";
 import { identifierKey, retryAfterSeconds, type LimiterFactory } from "../rate-limit/limiter-store.ts";
 
 export interface LockoutKey {
@@ -46,7 +47,14 @@ export interface Lockout {
 /** Lock levels are remembered this long after the first lock, so repeated locks keep doubling. */
 const LOCK_LEVEL_MEMORY_SECONDS = 24 * 60 * 60;
 
-export function createLockout({ config, limiter }: { config: LockoutConfig; limiter: LimiterFactory }): Lockout {
+export interface LockoutDependencies {
+  config: LockoutConfig;
+  limiter: LimiterFactory;
+  /** The key a client IP is counted under (IPv6 grouped by prefix); default: per /64. */
+  clientKey?: ClientKey;
+}
+
+export function createLockout({ config, limiter, clientKey = clientNetworkKey() }: LockoutDependencies): Lockout {
   const attempts = limiter({ name: "lockout:attempts", points: config.maxFailures, duration: config.windowSeconds });
   const lockLevels = limiter({ name: "lockout:levels", points: Number.MAX_SAFE_INTEGER, duration: LOCK_LEVEL_MEMORY_SECONDS });
   // Counter keys embed an account generation: unlocking bumps it, which abandons the counters of every IP
@@ -59,7 +67,7 @@ export function createLockout({ config, limiter }: { config: LockoutConfig; limi
     async begin({ account, ip }) {
       const accountKey = identifierKey(account);
       const generation = (await generations.get(accountKey))?.consumedPoints ?? 0;
-      const key = `${accountKey}:${generation}:${ip ?? "unknown"}`;
+      const key = `${accountKey}:${generation}:${clientKey(ip)}`;
       let consumed: number;
       try {
         consumed = (await attempts.consume(key)).consumedPoints;

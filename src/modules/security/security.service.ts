@@ -4,6 +4,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Config } from "../../config.ts";
+import { type ClientKey, clientNetworkKey } from "../rate-limit/client-network.ts";
 import { createLimiterFactory, type LimiterFactory } from "../rate-limit/limiter-store.ts";
 import { createRateLimits, type RateLimits } from "../rate-limit/rate-limits.service.ts";
 import { createLockout, type Lockout } from "./lockout.ts";
@@ -17,20 +18,24 @@ export interface SecurityService {
   passwordPolicy: PasswordPolicy;
   /** Counter store (memory or Redis) for further limiters. */
   limiter: LimiterFactory;
+  /** The key every limit counts a client IP under: IPv4 as is, IPv6 by its RATE_LIMIT_IPV6_PREFIX network. */
+  clientKey: ClientKey;
 }
 
 export interface SecurityDependencies {
-  config: Pick<Config, "redisKeyPrefix" | "rateLimits" | "lockout" | "passwordPolicy">;
+  config: Pick<Config, "redisKeyPrefix" | "rateLimits" | "lockout" | "passwordPolicy" | "rateLimitIpv6Prefix">;
   /** Connected Redis when REDIS_URL is set; counters are in memory otherwise. */
   redis?: Redis | undefined;
 }
 
 export function createSecurityService({ config, redis }: SecurityDependencies): SecurityService {
   const limiter = createLimiterFactory({ redis, keyPrefix: config.redisKeyPrefix });
+  const clientKey = clientNetworkKey(config.rateLimitIpv6Prefix);
   return {
     limiter,
-    rateLimits: createRateLimits({ limits: config.rateLimits, limiter }),
-    lockout: createLockout({ config: config.lockout, limiter }),
+    clientKey,
+    rateLimits: createRateLimits({ limits: config.rateLimits, limiter, clientKey }),
+    lockout: createLockout({ config: config.lockout, limiter, clientKey }),
     passwordPolicy: createPasswordPolicy({ ...config.passwordPolicy, blocklist: commonPasswords() }),
   };
 }

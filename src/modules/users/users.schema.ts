@@ -8,6 +8,7 @@ import { builder } from "../../schema/builder.ts";
 import { ok, OkPayload } from "../../schema/payloads.ts";
 import { DynamicRole } from "../access/acl.ts";
 import { onAnyAccess } from "../access/acl-plugin.ts";
+import { pageInfoFields } from "../../schema/pages.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
 import { Role } from "../roles/roles.schema.ts";
 import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.ts";
@@ -69,14 +70,9 @@ const UserPage = builder.objectRef<UserPageShape>("UserPage").implement({
   fields: (t) => ({
     nodes: t.prismaField({
       type: [User],
-      resolve: (query, page, _args, ctx) => ctx.services.users.loadMany(page.ids, query),
+      resolve: (query, page, _args, ctx) => ctx.services.users.loadMany(page.nodes.map((node) => node.id), query),
     }),
-    totalCount: t.int({
-      description: "Users matching the filter, over all pages.",
-      resolve: (page, _args, ctx) => ctx.services.users.count(page.where),
-    }),
-    hasNextPage: t.exposeBoolean("hasNextPage"),
-    endCursor: t.exposeString("endCursor", { nullable: true, description: "Pass as `after` for the next page." }),
+    ...pageInfoFields(t, "Users matching the filter, over all pages."),
   }),
 });
 

@@ -4,6 +4,7 @@
 import { badUserInput, notFound } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
+import { decodeIdCursor, encodeCursor, type Page, pageOf, pageSize } from "../../lib/pages.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
 import type { RolesService } from "../roles/roles.service.ts";
 import type { Lockout } from "../security/lockout.ts";
@@ -34,15 +35,12 @@ export interface PageArgs {
   offset?: number | null;
 }
 
-export interface UserPage {
-  where: Prisma.UserWhereInput;
-  ids: number[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
+/** One page of user ids; `nodes` are loaded with the query's selection by `loadMany`. */
+export type UserPage = Page<{ id: number }>;
 
 export const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 25;
+const CURSOR_KIND = "user";
 
 export function userWhere(filter: UserFilter = {}): Prisma.UserWhereInput {
   const where: Prisma.UserWhereInput[] = [];
@@ -76,14 +74,6 @@ export interface SelfUpdate {
   profile?: Record<string, unknown> | null;
 }
 
-const encodeCursor = (id: number) => Buffer.from(`user:${id}`).toString("base64url");
-
-function decodeCursor(cursor: string): number {
-  const match = /^user:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw badUserInput("Invalid cursor", { field: "after" });
-  return Number(match[1]);
-}
-
 const userConflict = { conflict: "Username or email already taken", notFound: "No such user" };
 
 export interface UsersDependencies {
@@ -93,28 +83,29 @@ export interface UsersDependencies {
   settings: Pick<SettingsService, "getAdvanced">;
   lockout: Pick<Lockout, "unlock">;
   /**
-   * Spends the user's outstanding reset and confirmation codes, inside the transaction that changes the
-   * email (the auth module's `revokeOneTimeCodes`): a code sent to the old address must not work.
+   * Ends what the auth module issued to a user, inside the caller's transaction: their sessions and legacy
+   * tokens (blocking), and their outstanding reset and confirmation codes (a new email: a code sent to the
+   * old address must not work). Injected, so that users does not depend on auth, which depends on users.
    */
-  revokeOneTimeCodes: (userId: number) => Prisma.PrismaPromise<unknown>;
+  credentials: {
+    revokeSessions(tx: Prisma.TransactionClient, userId: number, reason: string): Promise<unknown>;
+    revokeOneTimeCodes(tx: Prisma.TransactionClient, userId: number): Promise<unknown>;
+  };
 }
 
-export function createUsersService({ prisma, audit, roles, settings, lockout, revokeOneTimeCodes }: UsersDependencies) {
+export function createUsersService({ prisma, audit, roles, settings, lockout, credentials }: UsersDependencies) {
   /**
    * One page of user ids in id order. The rows themselves are loaded by `loadUsers` with the selection
    * the query asks for, so that their roles come in a fixed number of statements however many users.
    */
   async function findPage(filter: UserFilter, page: PageArgs): Promise<UserPage> {
-    const take = page.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
-      throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, { field: "first" });
-    }
+    const take = pageSize(page.first, { fallback: DEFAULT_PAGE_SIZE, min: 0, max: MAX_PAGE_SIZE });
     if (page.after != null && page.offset != null) throw badUserInput("Use either after or offset, not both");
     if (page.offset != null && (!Number.isInteger(page.offset) || page.offset < 0)) {
       throw badUserInput("offset must not be negative", { field: "offset" });
     }
     const where = userWhere(filter);
-    const afterId = page.after == null ? undefined : decodeCursor(page.after);
+    const afterId = page.after == null ? undefined : decodeIdCursor(CURSOR_KIND, page.after);
     const rows = await prisma.user.findMany({
       where: afterId === undefined ? where : { AND: [where, { id: { gt: afterId } }] },
       select: { id: true },
@@ -122,9 +113,7 @@ export function createUsersService({ prisma, audit, roles, settings, lockout, re
       skip: page.offset ?? undefined,
       take: take + 1,
     });
-    const ids = rows.slice(0, take).map((row) => row.id);
-    const last = ids.at(-1);
-    return { where, ids, hasNextPage: rows.length > take, endCursor: last === undefined ? null : encodeCursor(last) };
+    return pageOf(rows, take, (row) => encodeCursor(CURSOR_KIND, row.id), () => count(where));
   }
 
   const count = (where: Prisma.UserWhereInput) => prisma.user.count({ where });
@@ -143,8 +132,9 @@ export function createUsersService({ prisma, audit, roles, settings, lockout, re
 
 
   /**
-   * Admin update. Blocking also revokes the user's sessions in the same transaction, so a blocked user's
-   * refresh tokens stop working at once; a new email spends the user's reset and confirmation codes. Blocking, unblocking and a new primary role are audited when they
+   * Admin update. Blocking also revokes the user's sessions and legacy tokens in the same transaction, so
+   * none of them works again, even after unblocking; a new email spends the user's reset and confirmation
+   * codes. Blocking, unblocking and a new primary role are audited when they
    * change something.
    */
   async function update(id: number, input: UserUpdate, source: AuditSource, query: UserQuery = {}) {
@@ -165,19 +155,13 @@ export function createUsersService({ prisma, audit, roles, settings, lockout, re
       // Blocking an admin, or moving them off the admin primary role, must leave another active admin.
       await roles.assertAnotherAdminRemains(id);
     }
-    const [user] = await withPrismaErrors(
-      prisma.$transaction([
-        prisma.user.update({ ...query, where: { id }, data }),
-        ...(emailChanged ? [revokeOneTimeCodes(id)] : []),
-        ...(input.blocked
-          ? [
-              prisma.session.updateMany({
-                where: { userId: id, revokedAt: null },
-                data: { revokedAt: new Date(), revokedReason: "blocked" },
-              }),
-            ]
-          : []),
-      ]),
+    const user = await withPrismaErrors(
+      prisma.$transaction(async (tx) => {
+        const updated = await tx.user.update({ ...query, where: { id }, data });
+        if (emailChanged) await credentials.revokeOneTimeCodes(tx, id);
+        if (input.blocked) await credentials.revokeSessions(tx, id, "blocked");
+        return updated;
+      }),
       userConflict,
     );
     if (input.blocked != null && input.blocked !== before.blocked) {

@@ -156,10 +156,13 @@ export type MyPermissionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MyPermissionsQuery = { myPermissions: Array<{ resource: string, accessType: string, scope: PermissionScope }> };
 
-export type SessionsQueryVariables = Exact<{ [key: string]: never; }>;
+export type SessionsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
 
 
-export type SessionsQuery = { sessions: Array<{ id: string, createdAt: string, lastUsedAt: string, expiresAt: string, userAgent: string | null, current: boolean }> };
+export type SessionsQuery = { sessions: { totalCount: number, hasNextPage: boolean, endCursor: string | null, nodes: Array<{ id: string, createdAt: string, lastUsedAt: string, expiresAt: string, userAgent: string | null, current: boolean }> } };
 
 export type RevokeSessionMutationVariables = Exact<{
   id: string | number;
@@ -295,7 +298,7 @@ export type AuditLogQueryVariables = Exact<{
 }>;
 
 
-export type AuditLogQuery = { auditLog: { totalCount: number, hasNextPage: boolean, nextCursor: string | null, entries: Array<{ id: string, action: AuditAction, success: boolean, actorId: string | null, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, metadata: Record<string, unknown>, createdAt: string, actor: { id: string, username: string } | null }> } };
+export type AuditLogQuery = { auditLog: { totalCount: number, hasNextPage: boolean, endCursor: string | null, nodes: Array<{ id: string, action: AuditAction, success: boolean, actorId: string | null, targetType: string | null, targetId: string | null, ip: string | null, userAgent: string | null, metadata: Record<string, unknown>, createdAt: string, actor: { id: string, username: string } | null }> } };
 
 export type RegisterMutationVariables = Exact<{
   input: UsersPermissionsRegisterInput;
@@ -552,9 +555,14 @@ export const MyPermissionsDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MyPermissionsQuery, MyPermissionsQueryVariables>;
 export const SessionsDocument = new TypedDocumentString(`
-    query Sessions {
-  sessions {
-    ...SessionFields
+    query Sessions($first: Int, $after: String) {
+  sessions(first: $first, after: $after) {
+    nodes {
+      ...SessionFields
+    }
+    totalCount
+    hasNextPage
+    endCursor
   }
 }
     fragment SessionFields on Session {
@@ -857,7 +865,7 @@ export const UpdateSettingsDocument = new TypedDocumentString(`
 export const AuditLogDocument = new TypedDocumentString(`
     query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {
   auditLog(filter: $filter, first: $first, after: $after) {
-    entries {
+    nodes {
       id
       action
       success
@@ -875,7 +883,7 @@ export const AuditLogDocument = new TypedDocumentString(`
     }
     totalCount
     hasNextPage
-    nextCursor
+    endCursor
   }
 }
     `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
