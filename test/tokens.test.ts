@@ -62,10 +62,12 @@ describe("HTTP status of a refused access token", () => {
     return { status: response.status, headers: response.headers, text, body };
   }
 
-  const refusedTokens: [string, () => Promise<string>][] = [
-    ["an invalid token", async () => "abc.def.ghi"],
+  // Each refusal carries its reason from the catalogue (errors.ts) beside the code.
+  const refusedTokens: [string, string, () => Promise<string>][] = [
+    ["an invalid token", "INVALID_TOKEN", async () => "abc.def.ghi"],
     [
       "an expired token",
+      "TOKEN_EXPIRED",
       async () => {
         const { userId } = await signIn(server, "theo");
         return server.services.tokens.sign({ userId: Number(userId), roles: [], lifespanSeconds: -60 });
@@ -73,6 +75,7 @@ describe("HTTP status of a refused access token", () => {
     ],
     [
       "a revoked token",
+      "SESSION_ENDED",
       async () => {
         const session = await signIn(server, "theo");
         expect((await server.gql(Logout, {}, session)).data?.logout.ok).toBe(true);
@@ -81,19 +84,19 @@ describe("HTTP status of a refused access token", () => {
     ],
   ];
 
-  it.each(refusedTokens)("answers %s with 401 to application/graphql-response+json clients", async (_name, token) => {
+  it.each(refusedTokens)("answers %s with 401 to application/graphql-response+json clients", async (_name, reason, token) => {
     const { status, headers, text, body } = await meWith(await token(), "application/graphql-response+json");
     expect(status).toBe(401);
     expect(headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
-    expect(body.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(body.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED", reason });
     expect(body.data ?? null).toBeNull();
     expect(text).not.toContain('"http"');
   });
 
-  it.each(refusedTokens)("answers %s with 200 to application/json clients", async (_name, token) => {
+  it.each(refusedTokens)("answers %s with 200 to application/json clients", async (_name, reason, token) => {
     const { status, text, body } = await meWith(await token(), "application/json");
     expect(status).toBe(200);
-    expect(body.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(body.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED", reason });
     expect(text).not.toContain('"http"');
   });
 

@@ -7,7 +7,7 @@
  * value costs no more than a short one.
  */
 import { z } from "zod";
-import { badUserInput } from "../../errors.ts";
+import { badUserInput, FailureReason } from "../../errors.ts";
 import { hasInvisibleCharacters } from "../../lib/text.ts";
 
 /** In code points, after NFKC normalisation. */
@@ -60,7 +60,7 @@ export const email = z
 
 function parseField<T>(schema: z.ZodType<T>, field: string, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw badUserInput(result.error.issues[0]?.message ?? `Invalid ${field}`, { field });
+  if (!result.success) throw badUserInput(result.error.issues[0]?.message ?? `Invalid ${field}`, { field, reason: FailureReason.INVALID_INPUT });
   return result.data;
 }
 
