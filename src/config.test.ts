@@ -219,6 +219,14 @@ describe("loadConfig", () => {
     expect(configOf({ ...production, INTROSPECTION: "true" }).introspection).toBe(true);
   });
 
+  it("reads SUBGRAPH_SDL_TOKEN, a secret of at least 32 characters, absent by default", () => {
+    expect(configOf({}).subgraphSdlToken).toBeUndefined();
+    expect(configOf({ SUBGRAPH_SDL_TOKEN: "a router secret of at least 32 characters" }).subgraphSdlToken).toBe(
+      "a router secret of at least 32 characters",
+    );
+    expect(problemsOf({ SUBGRAPH_SDL_TOKEN: "short" })).toEqual(["SUBGRAPH_SDL_TOKEN: must be at least 32 characters"]);
+  });
+
   it("reports malformed abuse-resistance variables", () => {
     expect(
       problemsOf({

@@ -79,6 +79,11 @@ export interface Config {
   maxBodyBytes: number;
   /** Whether introspection is allowed (INTROSPECTION; default: everywhere except production). */
   introspection: boolean;
+  /**
+   * The secret a router sends as `x-gatehouse-sdl-token` to read `_service { sdl }` while introspection
+   * is off (SUBGRAPH_SDL_TOKEN, at least 32 characters; default none: `_service` then follows INTROSPECTION alone).
+   */
+  subgraphSdlToken: string | undefined;
   /** Origins allowed to call the API from a browser (CORS_ORIGINS, comma separated; default none). */
   corsOrigins: string[];
   jwt: JwtConfig;
@@ -357,6 +362,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_DIRECTIVES: positiveInt.default(50),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(102_400),
   INTROSPECTION: optionalString.pipe(booleanFlag.optional()),
+  SUBGRAPH_SDL_TOKEN: optionalString.pipe(z.string().min(32, { message: "must be at least 32 characters" }).optional()),
   CORS_ORIGINS: commaList.pipe(z.array(origin)),
   JWT_MODE: z.enum(["refresh", "legacy"]).default("refresh"),
   JWT_ALGORITHM: z.enum(["EdDSA", "ES256", "RS256", "HS256"]).default("EdDSA"),
@@ -491,6 +497,7 @@ export function loadConfig(env: Environment = process.env): Config {
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== "production",
+    subgraphSdlToken: e.SUBGRAPH_SDL_TOKEN,
     corsOrigins: e.CORS_ORIGINS,
     authCookie: e.AUTH_COOKIE ?? false,
     gateway:

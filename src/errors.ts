@@ -27,6 +27,11 @@ export const ErrorCode = {
   OPERATION_LIMIT_EXCEEDED: "OPERATION_LIMIT_EXCEEDED",
   /** Introspection is turned off (production default; INTROSPECTION=true turns it on). */
   INTROSPECTION_DISABLED: "INTROSPECTION_DISABLED",
+  /**
+   * `_service { sdl }` with introspection off, from a request without the router's SDL token
+   * (`x-gatehouse-sdl-token` equal to SUBGRAPH_SDL_TOKEN).
+   */
+  SUBGRAPH_SDL_DISABLED: "SUBGRAPH_SDL_DISABLED",
   /** POST bodies must be application/json (HTTP 415). */
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   /** The request body is larger than MAX_BODY_BYTES (HTTP 413). */

@@ -7,7 +7,6 @@
  *   - Subgraphs get tokens from the token service, signed with the current key.
  *   - Downstream fields are decided by the access module's authorizer with the stored rules.
  */
-import { printSubgraphSchema } from "@apollo/subgraph";
 import type { YogaLogger } from "@graphql-yoga/logger";
 import { createYoga, type Plugin } from "graphql-yoga";
 import type { Config, GatewayModeConfig } from "./config.ts";
@@ -18,7 +17,7 @@ import { GRAPHQL_ENDPOINT } from "./http/index.ts";
 import type { RequestAuthorizer } from "./modules/access/authorizer.ts";
 import type { Viewer } from "./modules/auth/authenticate.ts";
 import { createGateway, type Gateway } from "./modules/gateway/gateway.ts";
-import { schema } from "./schema/index.ts";
+import { printSubgraphSchema, schema } from "./schema/index.ts";
 import type { Services } from "./services.ts";
 
 export interface GatewayModeDependencies {
@@ -78,7 +77,7 @@ export async function createGatewayMode(deps: GatewayModeDependencies): Promise<
     config: gatewayConfig,
     dataDir: config.dataDir,
     local: {
-      sdl: printSubgraphSchema(schema),
+      sdl: printSubgraphSchema(),
       fetch: (request, gatewayContext) => local.fetch(request, { gatewayContext }),
     },
     async context(initial) {

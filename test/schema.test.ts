@@ -1,12 +1,31 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { GraphQLObjectType, isListType, isNonNullType } from "graphql";
-import { printSchema, schema } from "../src/schema/index.ts";
+import { GraphQLObjectType, graphql, isListType, isNonNullType } from "graphql";
+import { printSchema, printSubgraphSchema, schema } from "../src/schema/index.ts";
 
 describe("schema.graphql", () => {
   it("matches the schema built from the code (run `npm run schema:print` after changing it)", async () => {
     const committed = await readFile(new URL("../schema.graphql", import.meta.url), "utf8");
     expect(committed).toBe(`${printSchema()}\n`);
+  });
+
+  it("is the client API: no federation fields, types or directives", () => {
+    expect(printSchema()).not.toMatch(/_service|_entities|_Any|@link|@key/);
+  });
+});
+
+describe("subgraph.graphql", () => {
+  it("matches the subgraph SDL built from the code (run `npm run schema:subgraph` after changing it)", async () => {
+    const committed = await readFile(new URL("../subgraph.graphql", import.meta.url), "utf8");
+    expect(committed).toBe(`${printSubgraphSchema()}\n`);
+  });
+
+  it("is what _service { sdl } answers: Federation v2 with User as an entity", async () => {
+    const service = await graphql({ schema, source: "{ _service { sdl } }" });
+    expect(service.errors).toBeUndefined();
+    expect((service.data?._service as { sdl: string }).sdl).toBe(printSubgraphSchema());
+    expect(printSubgraphSchema()).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.6"/);
+    expect(printSubgraphSchema()).toMatch(/type User\s+@key\(fields: "id"\)/);
   });
 });
 

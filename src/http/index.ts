@@ -19,6 +19,7 @@ import { useOperationLimits } from "./use-operation-limits.ts";
 import { useRequestRateLimit } from "./use-request-rate-limit.ts";
 import type { ResponseCookies } from "./use-response-cookies.ts";
 import { useSecurityHeaders } from "./use-security-headers.ts";
+import { useSubgraphSdlGate } from "./use-subgraph-sdl-gate.ts";
 import { useValidationRules } from "./use-validation-rules.ts";
 import { noIntrospectionRule, oncePerOperationRule } from "./validation-rules.ts";
 
@@ -62,5 +63,6 @@ export function httpPlugins({ config, services, clientIp, cookies, isReady }: Ht
     useNoNullBytes(),
     useOperationLimits(config.operationLimits),
     useValidationRules([oncePerOperationRule(RATE_LIMITED_FIELDS), ...(config.introspection ? [] : [noIntrospectionRule])]),
+    useSubgraphSdlGate({ introspection: config.introspection, token: config.subgraphSdlToken }),
   ];
 }

@@ -2,8 +2,8 @@
  * The built schema: importing the feature schema files registers their types on the builder. Importing
  * this module needs no environment (codegen and the schema drift test import it).
  */
-import { printSubgraphSchema } from "@apollo/subgraph";
-import { lexicographicSortSchema } from "graphql";
+import { printSubgraphSchema as printFederationSdl } from "@apollo/subgraph";
+import { GraphQLObjectType, GraphQLSchema, lexicographicSortSchema, printSchema as printGraphQLSchema } from "graphql";
 import { builder } from "./builder.ts";
 import { rateLimitedFieldsOf } from "./rate-limit-plugin.ts";
 import "../modules/auth/auth.schema.ts";
@@ -19,9 +19,41 @@ export const schema = builder.toSubGraphSchema({
   federationDirectives: ["@key", "@shareable", "@external", "@requires", "@provides"],
 });
 
-/** The SDL committed as schema.graphql. */
+/** Federation's plumbing, for routers only: `_service` is gated (SUBGRAPH_SDL_TOKEN), `_entities` is ACL'd. */
+const FEDERATION_QUERY_FIELDS = new Set(["_entities", "_service"]);
+const FEDERATION_TYPES = new Set(["_Any", "_Entity", "_Service"]);
+
+/** The API clients call: the schema without federation's fields, types and directives. */
+function clientSchemaOf(subgraph: GraphQLSchema): GraphQLSchema {
+  const config = subgraph.toConfig();
+  const queryConfig = subgraph.getQueryType()!.toConfig();
+  const query = new GraphQLObjectType({
+    ...queryConfig,
+    fields: Object.fromEntries(Object.entries(queryConfig.fields).filter(([name]) => !FEDERATION_QUERY_FIELDS.has(name))),
+  });
+  return new GraphQLSchema({
+    ...config,
+    query,
+    types: config.types.filter((type) => type.name !== query.name && !FEDERATION_TYPES.has(type.name)),
+    extensions: {},
+  });
+}
+
+/**
+ * The SDL committed as schema.graphql: the API as clients see it (what codegen and the SDK type
+ * against), without federation's `_service`, `_entities` and directives.
+ */
 export function printSchema(): string {
-  return printSubgraphSchema(lexicographicSortSchema(schema));
+  return printGraphQLSchema(lexicographicSortSchema(clientSchemaOf(schema)));
+}
+
+/**
+ * The subgraph SDL committed as subgraph.graphql (`npm run schema:subgraph`): exactly what
+ * `_service { sdl }` answers, with the `@link` to Federation v2 and the `@key` of `User`. Compose a
+ * supergraph offline from it (rover, Hive) instead of letting a router read `_service`.
+ */
+export function printSubgraphSchema(): string {
+  return printFederationSdl(schema);
 }
 
 /** The source of src/rate-limited-fields.ts. */
