@@ -6,6 +6,7 @@
  *   npm run bench -- --scale           also `me` and `login` with 1,000,000 users (needs DATABASE_URL)
  *   npm run bench -- --db postgres     only one database (postgres, pglite, or both comma separated)
  *   npm run bench -- --rounds 5 --duration 20 --alg ES256 --cost 10
+ *   npm run bench -- --only gateway    only some workloads (comma separated names, see WORKLOADS)
  *
  * Every server is a separate process started as users start it (Gatehouse through its `npm start`
  * command, NODE_ENV=production, every setting explicit); autocannon drives them from this process.
@@ -19,6 +20,7 @@ import { parseArgs } from "node:util";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 import { measureBcryptLimit } from "./lib/bcrypt-limit.ts";
 import { AUDIENCE, baseEnv, type GatehouseOptions, PUBLIC_URL, ROOT, startCommand, startGatehouse } from "./lib/gatehouse.ts";
+import { directSubgraphPlan, GATEWAY_WORKLOAD, gatewayPlan, startGatewayTargets } from "./lib/gateway.ts";
 import { gql, login, mapConcurrent } from "./lib/graphql.ts";
 import { forgedToken, generateBenchKey, JWT_ALGORITHMS, type JwtAlgorithm, signToken } from "./lib/keys.ts";
 import { runLoad, type LoadResult } from "./lib/load.ts";
@@ -53,8 +55,16 @@ const { values: args } = parseArgs({
     duration: { type: "string" },
     alg: { type: "string", default: "EdDSA" },
     cost: { type: "string", default: "10" },
+    only: { type: "string" },
   },
 });
+
+const WORKLOADS = ["me", "invalid", "users", "refresh", "login", "register", "flood", "gateway"] as const;
+const only = args.only?.split(",").map((name) => name.trim());
+for (const name of only ?? []) if (!(WORKLOADS as readonly string[]).includes(name)) throw new Error(`--only: one of ${WORKLOADS.join(", ")}`);
+const want = (name: (typeof WORKLOADS)[number]) => !only || only.includes(name);
+/** The gateway workload alone needs neither the baseline nor the seeded Gatehouses. */
+const gatewayOnly = only?.length === 1 && only[0] === "gateway";
 
 const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
 const databases = (args.db ?? (databaseUrl ? "postgres,pglite" : "pglite")).split(",").map((d) => d.trim());
@@ -64,7 +74,7 @@ if (args.scale && !(databaseUrl && databases.includes("postgres"))) throw new Er
 const algorithm = args.alg as JwtAlgorithm;
 if (!JWT_ALGORITHMS.includes(algorithm)) throw new Error(`--alg: one of ${JWT_ALGORITHMS.join(", ")}`);
 
-const connections = { me: 10, invalid: 10, users: 4, refresh: 8, login: 8, register: 8, floodMe: 2 };
+const connections = { me: 10, invalid: 10, users: 4, refresh: 8, login: 8, register: 8, floodMe: 2, gateway: 10 };
 const rounds = Number(args.rounds ?? 3);
 const settings = {
   quick: args.quick,
@@ -370,14 +380,17 @@ let success = false;
 try {
   log(`results in ${resultsDir}`);
   log(`rounds: ${settings.rounds} × ${settings.seconds} s, databases: ${databases.join(", ")}${args.scale ? ", scale" : ""}`);
-  const baseline = await startBaseline();
-  footprints.baseline = baseline.footprint;
-  log(`baseline: ready in ${Math.round(baseline.server.coldStartMs)} ms, idle RSS ${Math.round(baseline.footprint.idle.rssMb)} MB`);
+  const baseline = gatewayOnly ? undefined : await startBaseline();
+  if (baseline) {
+    footprints.baseline = baseline.footprint;
+    log(`baseline: ready in ${Math.round(baseline.server.coldStartMs)} ms, idle RSS ${Math.round(baseline.footprint.idle.rssMb)} MB`);
+  }
 
   const gatehouses: GatehouseTarget[] = [];
   const smallTable = settings.users + settings.loginUsers + 1;
-  if (databases.includes("postgres")) gatehouses.push(await startGatehouseTarget("postgres", "postgres", "Gatehouse PostgreSQL", smallTable));
-  if (databases.includes("pglite")) gatehouses.push(await startGatehouseTarget("pglite", "pglite", "Gatehouse PGlite", smallTable));
+  if (gatewayOnly) log("gateway workload only: no baseline, no seeded Gatehouse");
+  else if (databases.includes("postgres")) gatehouses.push(await startGatehouseTarget("postgres", "postgres", "Gatehouse PostgreSQL", smallTable));
+  if (!gatewayOnly && databases.includes("pglite")) gatehouses.push(await startGatehouseTarget("pglite", "pglite", "Gatehouse PGlite", smallTable));
   const postgres = gatehouses.find((g) => g.id === "postgres");
   if (postgres) {
     log("counting SQL statements per request (PostgreSQL wire protocol)");
@@ -393,20 +406,44 @@ try {
       log(`${workload} · ${contender} · round ${roundNo}: ${round(s.rps)} /s, p99 ${s.p99 ?? "-"} ms, errors ${s.errors}${s.firstError ? ` (${s.firstError.slice(0, 160)})` : ""}`),
   };
   const c = settings.connections;
-  const all = [baseline, ...gatehouses];
-  workloads.push(await runRounds("me", all.map((t) => load(t, mePlan(t), c.me)), "baseline", roundOptions));
-  workloads.push(await runRounds("invalid token", all.map((t) => load(t, invalidTokenPlan(t), c.invalid)), "baseline", roundOptions));
-  workloads.push(await runRounds("users(first: 100)", gatehouses.map((t) => load(t, usersPlan(t), c.users)), undefined, roundOptions));
-  workloads.push(await runRounds("refresh", gatehouses.map((t) => load(t, refreshPlan(t), c.refresh)), undefined, roundOptions));
+  const all = [...(baseline ? [baseline] : []), ...gatehouses];
+  if (want("me") && baseline) workloads.push(await runRounds("me", all.map((t) => load(t, mePlan(t), c.me)), "baseline", roundOptions));
+  if (want("invalid") && baseline) workloads.push(await runRounds("invalid token", all.map((t) => load(t, invalidTokenPlan(t), c.invalid)), "baseline", roundOptions));
+  if (want("users") && gatehouses.length) workloads.push(await runRounds("users(first: 100)", gatehouses.map((t) => load(t, usersPlan(t), c.users)), undefined, roundOptions));
+  if (want("refresh") && gatehouses.length) workloads.push(await runRounds("refresh", gatehouses.map((t) => load(t, refreshPlan(t), c.refresh)), undefined, roundOptions));
   const hashing = { ...roundOptions, seconds: Math.max(settings.seconds, settings.hashingSeconds) };
-  workloads.push(await runRounds("login", [bcryptContender, ...gatehouses.map((t) => load(t, loginPlan(t), c.login))], "bcrypt-limit", hashing));
-  workloads.push(
-    await runRounds("register", [bcryptContender, ...gatehouses.map((t) => load(t, registerPlan(`${stamp}-${t.id}`.toLowerCase()), c.register))], "bcrypt-limit", hashing),
-  );
-  workloads.push(await runRounds("me during login flood", gatehouses.map(meUnderFlood), undefined, hashing));
+  if (want("login")) workloads.push(await runRounds("login", [bcryptContender, ...gatehouses.map((t) => load(t, loginPlan(t), c.login))], "bcrypt-limit", hashing));
+  if (want("register")) {
+    workloads.push(
+      await runRounds("register", [bcryptContender, ...gatehouses.map((t) => load(t, registerPlan(`${stamp}-${t.id}`.toLowerCase()), c.register))], "bcrypt-limit", hashing),
+    );
+  }
+  if (want("flood") && gatehouses.length) workloads.push(await runRounds("me during login flood", gatehouses.map(meUnderFlood), undefined, hashing));
+
+  if (want("gateway")) {
+    // Its own Gatehouse (PGlite, gateway mode) and posts subgraph, stopped before the footprints are read.
+    const dataDir = join(workDir, "gateway");
+    await mkdir(dataDir, { recursive: true });
+    log("gateway: Gatehouse in gateway mode in front of examples/posts-subgraph");
+    const targets = await startGatewayTargets({ key: gatehouseKey, dataDir, bcryptCost: settings.bcryptCost, admin: ADMIN, logDir: resultsDir });
+    try {
+      workloads.push(
+        await runRounds(
+          GATEWAY_WORKLOAD,
+          [load(targets.gateway, gatewayPlan(targets.gateway), c.gateway), load(targets.direct, directSubgraphPlan(targets.direct, targets.userId), c.gateway)],
+          targets.direct.id,
+          // As long as the hashing rounds: a gateway request costs several `me`s, and a 1-second round on a
+          // busy machine ends before most of its answers arrive.
+          hashing,
+        ),
+      );
+    } finally {
+      for (const server of targets.servers.reverse()) await server.stop();
+    }
+  }
 
   await sleep(settings.settleMs);
-  for (const target of [baseline, ...gatehouses]) {
+  for (const target of all) {
     const after: ProcessMemory = await target.server.memory();
     footprints[target.id] = { ...target.footprint, after };
   }

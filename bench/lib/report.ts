@@ -1,4 +1,5 @@
 /** The benchmark's report: Markdown tables on stdout (ready to paste) and the targets of issue 10. */
+import { GATEWAY_WORKLOAD } from "./gateway.ts";
 import type { ProcessMemory } from "./memory.ts";
 import type { Summary, WorkloadResult } from "./rounds.ts";
 import { median, round } from "./stats.ts";
@@ -45,6 +46,8 @@ const LABELS: Record<string, string> = {
   postgres: "Gatehouse PostgreSQL",
   pglite: "Gatehouse PGlite",
   "postgres-1m": "Gatehouse PostgreSQL, 1M users",
+  gateway: "Gatehouse gateway → posts subgraph",
+  "posts-direct": "posts subgraph, direct",
 };
 const label = (id: string) => LABELS[id] ?? id;
 
@@ -125,6 +128,17 @@ export function printReport(report: BenchReport): void {
     `${settings.quick ? "Quick run: " : ""}${settings.rounds} interleaved rounds of ${settings.seconds} s (hashing workloads ${Math.max(settings.seconds, settings.hashingSeconds)} s), medians; bcrypt cost ${settings.bcryptCost}, ${settings.algorithm} tokens; load average ${machine.loadAverageBefore.join(" ")} before, ${machine.loadAverageAfter.join(" ")} after.\n`,
   );
   out.push(table(["workload", "server", "req/s", "p50 ms", "p99 ms", "errors", "ratio"], workloadRows(report.workloads)));
+
+  const gateway = report.workloads.find((w) => w.name === GATEWAY_WORKLOAD);
+  const through = gateway?.summary.gateway;
+  const direct = gateway?.summary["posts-direct"];
+  if (through && direct) {
+    const added = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? "—" : `${num(a - b)} ms`);
+    out.push(
+      `\nGateway overhead (\`${GATEWAY_WORKLOAD}\` through Gatehouse's gateway vs the subgraph's part sent straight to it with a subgraph token):`,
+      `added latency p50 ${added(through.p50, direct.p50)}, p99 ${added(through.p99, direct.p99)}; req/s ${pct(through.ratio)} of direct.`,
+    );
+  }
 
   if (report.statementCounts) {
     out.push("\nSQL statements per request (PostgreSQL wire protocol: Query + Execute messages, counted):\n");
