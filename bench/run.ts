@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 import { measureBcryptLimit } from "./lib/bcrypt-limit.ts";
 import { AUDIENCE, baseEnv, type GatehouseOptions, PUBLIC_URL, ROOT, startCommand, startGatehouse } from "./lib/gatehouse.ts";
-import { directSubgraphPlan, GATEWAY_WORKLOAD, gatewayPlan, startGatewayTargets } from "./lib/gateway.ts";
+import { directSubgraphPlan, GATEWAY_WORKLOAD, gatewayLocalPlan, gatewayPlan, startGatewayTargets } from "./lib/gateway.ts";
 import { gql, login, mapConcurrent } from "./lib/graphql.ts";
 import { forgedToken, generateBenchKey, JWT_ALGORITHMS, type JwtAlgorithm, signToken } from "./lib/keys.ts";
 import { runLoad, type LoadResult } from "./lib/load.ts";
@@ -430,7 +430,12 @@ try {
       workloads.push(
         await runRounds(
           GATEWAY_WORKLOAD,
-          [load(targets.gateway, gatewayPlan(targets.gateway), c.gateway), load(targets.direct, directSubgraphPlan(targets.direct, targets.userId), c.gateway)],
+          [
+            load(targets.gateway, gatewayPlan(targets.gateway), c.gateway),
+            load(targets.direct, directSubgraphPlan(targets.direct, targets.userId), c.gateway),
+            // Gatehouse's own share of the work: the same gateway, no downstream call.
+            load(targets.gatewayLocal, gatewayLocalPlan(targets.gatewayLocal), c.gateway),
+          ],
           targets.direct.id,
           // As long as the hashing rounds: a gateway request costs several `me`s, and a 1-second round on a
           // busy machine ends before most of its answers arrive.

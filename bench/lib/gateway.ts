@@ -29,6 +29,8 @@ export const SUBGRAPH_QUERY = `query ($representations: [_Any!]!) {
 export interface GatewayTargets {
   /** Gatehouse in gateway mode, with the admin's access token. */
   gateway: Target;
+  /** The same server, asked for Gatehouse's part only (`viewer { id }`). */
+  gatewayLocal: Target;
   /** The posts subgraph, with a subgraph token for the same user. */
   direct: Target;
   /** The user both ask about. */
@@ -125,6 +127,7 @@ export async function startGatewayTargets(options: GatewayTargetOptions): Promis
     const unused = "unused";
     return {
       gateway: { id: "gateway", label: "Gatehouse gateway → posts", url: gateway.url, meTokens: [jwt], invalidToken: unused },
+      gatewayLocal: { id: "gateway-local", label: "Gatehouse gateway, viewer { id }", url: gateway.url, meTokens: [jwt], invalidToken: unused },
       direct: { id: "posts-direct", label: "posts subgraph, direct", url: posts.url, meTokens: [token], invalidToken: unused },
       userId,
       servers,
@@ -140,6 +143,17 @@ export function gatewayPlan(target: Target): RequestPlan {
   return {
     next: () => ({ body, token: target.meTokens[0] }),
     check: (status, text) => status === 200 && text.includes('"posts":[{"title":') && !text.includes('"errors"'),
+  };
+}
+
+/** `viewer { id }` through the gateway: Gatehouse's own part alone, no downstream call. */
+export const GATEWAY_LOCAL_QUERY = "{ viewer { id } }";
+
+export function gatewayLocalPlan(target: Target): RequestPlan {
+  const body = JSON.stringify({ query: GATEWAY_LOCAL_QUERY });
+  return {
+    next: () => ({ body, token: target.meTokens[0] }),
+    check: (status, text) => status === 200 && text.includes('"viewer":{"id":') && !text.includes('"errors"'),
   };
 }
 

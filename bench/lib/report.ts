@@ -48,6 +48,7 @@ const LABELS: Record<string, string> = {
   "postgres-1m": "Gatehouse PostgreSQL, 1M users",
   gateway: "Gatehouse gateway → posts subgraph",
   "posts-direct": "posts subgraph, direct",
+  "gateway-local": "Gatehouse gateway, `viewer { id }` only",
 };
 const label = (id: string) => LABELS[id] ?? id;
 
@@ -138,6 +139,12 @@ export function printReport(report: BenchReport): void {
       `\nGateway overhead (\`${GATEWAY_WORKLOAD}\` through Gatehouse's gateway vs the subgraph's part sent straight to it with a subgraph token):`,
       `added latency p50 ${added(through.p50, direct.p50)}, p99 ${added(through.p99, direct.p99)}; req/s ${pct(through.ratio)} of direct.`,
     );
+    const local = gateway.summary["gateway-local"];
+    if (local) {
+      out.push(
+        `Gatehouse's own part through the same gateway (\`viewer { id }\`, no downstream call): ${num(local.rps)} req/s, p50 ${num(local.p50)} ms, p99 ${num(local.p99)} ms.`,
+      );
+    }
   }
 
   if (report.statementCounts) {
