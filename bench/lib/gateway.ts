@@ -44,6 +44,8 @@ export interface GatewayTargetOptions {
   bcryptCost: number;
   admin: { email: string; password: string };
   logDir: string;
+  /** Node flags for the gateway's Gatehouse (`--cpu-prof` to profile it, say). */
+  nodeFlags?: string[];
 }
 
 /** A token as Gatehouse's gateway mints one for a subgraph (`aud` its name, `sub`, `roles`, `sid`). */
@@ -104,10 +106,10 @@ export async function startGatewayTargets(options: GatewayTargetOptions): Promis
       // The default poll (30 s): a run sees the recomposition cost a deployment sees.
       env: { GATEWAY_SUBGRAPHS: `${SUBGRAPH}=${posts.url}/graphql` },
     };
-    const { command, env } = startCommand();
+    const { command: [node, ...args], env } = startCommand();
     const gateway = await spawnServer({
       name: gatehouseOptions.name,
-      command,
+      command: [node, ...(options.nodeFlags ?? []), ...args],
       cwd: ROOT,
       env: { ...env, ...gatehouseEnv(gatehouseOptions, gatehousePort) },
       port: gatehousePort,
