@@ -28,8 +28,10 @@ describe("Gatehouse as a plain subgraph", () => {
   let bob: SignedIn;
   let admin: SignedIn;
 
+  let lastStatus = 0;
   const post = async (query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) => {
     const response = await server.post(JSON.stringify({ query, variables }), headers);
+    lastStatus = response.status;
     return (await response.json()) as Body;
   };
   const entity = async (id: string, headers: Record<string, string> = {}) => {
@@ -119,6 +121,7 @@ describe("Gatehouse as a plain subgraph", () => {
       const attempts: Record<string, string>[] = [{}, { "x-gatehouse-sdl-token": "wrong" }, { "x-gatehouse-sdl-token": `${SDL_TOKEN}x` }, admin.headers];
       for (const headers of attempts) {
         const body = await post(SERVICE, {}, headers);
+        expect(lastStatus).toBe(400);
         expect(body.data).toBeUndefined();
         expect(codes(body)).toEqual(["SUBGRAPH_SDL_DISABLED"]);
         expect(JSON.stringify(body)).not.toContain("@key");
