@@ -25,12 +25,16 @@ export type AuditAction =
   | 'ACCOUNT_LOCKED'
   | 'ACCOUNT_UNLOCKED'
   | 'ACL_CHANGED'
+  | 'AUTH_PROVIDER_CHANGED'
   | 'EMAIL_CONFIRMED'
   | 'LOGIN_FAILED'
   | 'LOGIN_SUCCEEDED'
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_RESET'
   | 'PASSWORD_RESET_REQUESTED'
+  | 'PROVIDER_LINKED'
+  | 'PROVIDER_SIGN_IN'
+  | 'PROVIDER_UNLINKED'
   | 'ROLE_CHANGED'
   | 'SESSION_REVOKED'
   | 'SETTINGS_CHANGED'
@@ -93,6 +97,7 @@ export type SettingsInput = {
   emailConfirmation?: boolean | null | undefined;
   emailConfirmationRedirection?: string | null | undefined;
   emailTemplates?: Array<EmailTemplateInput> | null | undefined;
+  providerRedirectUrls?: Array<string> | null | undefined;
   registerAllowedFields?: Array<string> | null | undefined;
   resetPasswordUrl?: string | null | undefined;
   uniqueEmail?: boolean | null | undefined;
