@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, signIn, type SignedIn } from "./helpers/auth.ts";
+import { createUser, setAdvancedSettings, signIn, type SignedIn } from "./helpers/auth.ts";
 import { authorize, browse, CookieJar, type IdentityProvider, startIdentityProvider } from "./helpers/identity-provider.ts";
 import { errorCode, freePort, startTestServer, type TestServer } from "./helpers/server.ts";
 import { Me } from "./operations/auth.ts";
@@ -287,6 +287,23 @@ describe("the redirect flow with a real OpenID provider", () => {
     account("unverified-sub", { email: "newbie@corp.test", email_verified: false });
     const login = await exchange((await signInAtProvider("unverified-sub")).searchParams.get("loginCode"));
     expect(login.data?.oauthLogin.user).toMatchObject({ email: "newbie@corp.test", confirmed: false });
+  });
+
+  it("with email confirmation on, mails an unverified newcomer a confirmation link instead of signing in", async () => {
+    await setAdvancedSettings(server.prisma, { emailConfirmation: true });
+    try {
+      account("pending-sub", { email: "pending@corp.test", email_verified: false });
+      const done = await signInAtProvider("pending-sub");
+      expect(done.searchParams.get("error")).toBe("EMAIL_NOT_CONFIRMED");
+      expect(done.searchParams.get("loginCode")).toBeNull();
+      expect(await server.prisma.user.findUnique({ where: { email: "pending@corp.test" } })).toMatchObject({ confirmed: false });
+      expect(await server.prisma.emailOutbox.count({ where: { to: { contains: "pending@corp.test" } } })).toBe(1);
+      // A verified newcomer is confirmed by the provider's word and signs in at once.
+      account("verified-sub", { email: "verified@corp.test", email_verified: true });
+      expect((await signInAtProvider("verified-sub")).searchParams.get("loginCode")).toBeTruthy();
+    } finally {
+      await setAdvancedSettings(server.prisma, { emailConfirmation: false });
+    }
   });
 });
 
