@@ -268,6 +268,22 @@ describe("the redirect flow with a real OpenID provider", () => {
     }
   });
 
+  it("answers 502 when the provider cannot be reached, and starts no flow", async () => {
+    const closed = await freePort();
+    const configured = await server.gql(
+      UpdateAuthProvider,
+      { name: "downidp", input: { enabled: true, clientId: "x", clientSecret: "y", issuer: `http://127.0.0.1:${closed}` } },
+      { headers: admin.headers },
+    );
+    expect(configured.errors).toBeUndefined();
+    const before = await server.prisma.oAuthState.count();
+    const { response } = await start("downidp");
+    expect(response.status).toBe(502);
+    expect(response.headers.get("x-gatehouse-reason")).toBe("PROVIDER_ERROR");
+    expect(await server.prisma.oAuthState.count()).toBe(before);
+    await server.gql(UpdateAuthProvider, { name: "downidp", input: { enabled: false } }, { headers: admin.headers });
+  });
+
   it("refuses a blocked user", async () => {
     account("blocked-sub", { email: "blocked@corp.test", email_verified: true });
     expect((await signInAtProvider("blocked-sub")).searchParams.get("loginCode")).toBeTruthy();

@@ -28,7 +28,7 @@ export const callbackPath = (provider: string) => `${CONNECT_PATH}/${provider}/c
 /** What the route answers: a redirect (maybe setting or clearing the flow cookie) or a refusal page. */
 export type ConnectAnswer =
   | { kind: "redirect"; location: string; setFlowCookie?: string; clearFlowCookie?: boolean }
-  | { kind: "refused"; status: 400 | 404; reason: FailureReason; message: string; clearFlowCookie?: boolean };
+  | { kind: "refused"; status: 400 | 404 | 502; reason: FailureReason; message: string; clearFlowCookie?: boolean };
 
 export interface ConnectDependencies {
   prisma: PrismaClient;
@@ -41,7 +41,7 @@ export interface ConnectDependencies {
 }
 
 export function createConnectFlow({ prisma, audit, settings, providers, client, accounts, publicUrl }: ConnectDependencies) {
-  const refused = (status: 400 | 404, reason: FailureReason, message: string): ConnectAnswer => ({ kind: "refused", status, reason, message });
+  const refused = (status: 400 | 404 | 502, reason: FailureReason, message: string): ConnectAnswer => ({ kind: "refused", status, reason, message });
 
   /** The front-end URL with one parameter added (it was allow-listed, so it parses). */
   function toFrontEnd(redirectUrl: string, parameters: Record<string, string>): ConnectAnswer {
@@ -81,7 +81,21 @@ export function createConnectFlow({ prisma, audit, settings, providers, client, 
         if (linkUserId === null) return refused(400, FailureReason.INVALID_CODE, "This link request is invalid or has expired; start it again");
       }
       const { binding, checks } = newFlow();
-      const url = await client.authorizationUrl(provider, `${publicUrl}${callbackPath(provider.name)}`, checks);
+      let url: URL;
+      try {
+        url = await client.authorizationUrl(provider, `${publicUrl}${callbackPath(provider.name)}`, checks);
+      } catch (error) {
+        // Discovery failed (the provider is down, or its metadata is not what openid-client accepts).
+        await audit.record({
+          action: AuditAction.PROVIDER_SIGN_IN,
+          success: false,
+          actorId: linkUserId,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          metadata: { provider: provider.name, reason: FailureReason.PROVIDER_ERROR, detail: failureDetail(error) },
+        });
+        return refused(502, FailureReason.PROVIDER_ERROR, `${provider.label} cannot be reached right now; try again later`);
+      }
       await prisma.oAuthState.create({
         data: {
           stateHash: hashToken(checks.state),
