@@ -92,6 +92,10 @@ describe("the redirect flow with a real OpenID provider", () => {
     expect(authorization.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorization.searchParams.get("redirect_uri")).toBe(callbackPrefix());
     for (const name of ["state", "nonce", "code_challenge"]) expect(authorization.searchParams.get(name)).toMatch(/^[\w-]{43}$/);
+    // The router's security headers, as on /graphql.
+    expect(started.response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(started.response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(started.response.headers.get("cache-control")).toBe("no-store");
     const cookie = started.response.headers.getSetCookie().join("\n");
     expect(cookie).toMatch(/^gatehouse_oauth=[\w-]{43}; Max-Age=600; Path=\/connect; HttpOnly; SameSite=Lax$/);
 
@@ -158,6 +162,21 @@ describe("the redirect flow with a real OpenID provider", () => {
     const replay = await callback(back, jarCopy);
     expect(replay.searchParams.get("loginCode")).toBeNull();
     expect(replay.searchParams.get("error")).toBe("INVALID_STATE");
+  });
+
+  it("lets exactly one of two simultaneous callbacks, and of two simultaneous oauthLogin calls, through", async () => {
+    account("race-sub", { email: "race@corp.test", email_verified: true });
+    const started = await start();
+    const back = await authorize(started.location, "race-sub", callbackPrefix());
+    const twin = new CookieJar();
+    for (const [name, value] of started.jar.cookies) twin.cookies.set(name, value);
+    const answers = await Promise.all([callback(back, started.jar), callback(back, twin)]);
+    const codes = answers.map((url) => url.searchParams.get("loginCode")).filter((code) => code !== null);
+    expect(codes).toHaveLength(1);
+    expect(answers.map((url) => url.searchParams.get("error")).filter(Boolean)).toEqual(["INVALID_STATE"]);
+    const logins = await Promise.all([server.gql(OAuthLogin, { code: codes[0]! }), server.gql(OAuthLogin, { code: codes[0]! })]);
+    expect(logins.filter((login) => login.data?.oauthLogin.jwt)).toHaveLength(1);
+    expect(logins.map((login) => login.errors?.[0]?.extensions?.reason).filter(Boolean)).toEqual(["INVALID_CODE"]);
   });
 
   it("binds the state to the browser that started it: another browser's callback is refused, the right one still works", async () => {
