@@ -3,6 +3,7 @@
  * one static confidential client, accounts whose claims a test chooses, and the library's own
  * development login and consent pages, which `authorize` fills in like a browser would.
  */
+/// <reference path="./oidc-provider.d.ts" />
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -319,6 +319,13 @@ export type LoginMutationVariables = Exact<{
 
 export type LoginMutation = { login: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } };
 
+export type OAuthLoginMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type OAuthLoginMutation = { oauthLogin: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } };
+
 export type RefreshMutationVariables = Exact<{
   refreshToken?: string | null | undefined;
 }>;
@@ -940,6 +947,30 @@ export const LoginDocument = new TypedDocumentString(`
     type
   }
 }`) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const OAuthLoginDocument = new TypedDocumentString(`
+    mutation OAuthLogin($code: String!) {
+  oauthLogin(code: $code) {
+    jwt
+    refreshToken
+    user {
+      ...AuthUserFields
+    }
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<OAuthLoginMutation, OAuthLoginMutationVariables>;
 export const RefreshDocument = new TypedDocumentString(`
     mutation Refresh($refreshToken: String) {
   refresh(refreshToken: $refreshToken) {
