@@ -143,7 +143,7 @@ describe("loadConfig", () => {
     const config = configOf({});
     expect(config.rateLimits.login).toEqual({ max: 10, windowSeconds: 60 });
     expect(Object.keys(config.rateLimits).sort()).toEqual(
-      ["changePassword", "emailConfirmation", "forgotPassword", "login", "refresh", "register", "resetPassword", "sendEmailConfirmation"],
+      ["changePassword", "emailConfirmation", "forgotPassword", "login", "oauthLogin", "refresh", "register", "resetPassword", "sendEmailConfirmation"],
     );
     expect(config).toMatchObject({
       requestRateLimit: { max: 600, windowSeconds: 60 },

@@ -5,6 +5,7 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseEncryptionKey } from "./lib/encryption.ts";
 import { RATE_LIMITED_FIELDS, type RateLimitedField } from "./rate-limited-fields.ts";
 
 export { RATE_LIMITED_FIELDS, type RateLimitedField } from "./rate-limited-fields.ts";
@@ -93,6 +94,12 @@ export interface Config {
   gateway: GatewayModeConfig | undefined;
   /** The background job that prunes ended sessions, spent tokens and codes, sent emails and old audit entries. */
   retention: RetentionConfig;
+  /**
+   * Key that encrypts OAuth client secrets at rest (AUTH_PROVIDER_SECRET_KEY: 32 bytes as 64 hex digits or
+   * base64). Outside production a key is generated and kept under DATA_DIR/keys when unset; production
+   * stores no client secret without it.
+   */
+  authProviderSecretKey: string | undefined;
 }
 
 export interface RetentionConfig {
@@ -386,6 +393,9 @@ const envSchema = z.object({
   GATEWAY_DEFAULT_ACCESS: z.enum(["deny", "allow"]).default("deny"),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(180),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * DAY).default(HOUR),
+  AUTH_PROVIDER_SECRET_KEY: optionalString.pipe(
+    z.string().refine((value) => parseEncryptionKey(value) !== null, { message: "must be 32 bytes as 64 hex digits or base64" }).optional(),
+  ),
 });
 
 /** An unset NODE_ENV means production: a forgotten variable must not open development shortcuts. */
@@ -511,6 +521,7 @@ export function loadConfig(env: Environment = process.env): Config {
           }
         : undefined,
     retention: { auditRetentionDays: e.AUDIT_RETENTION_DAYS, intervalSeconds: e.RETENTION_INTERVAL_SECONDS },
+    authProviderSecretKey: e.AUTH_PROVIDER_SECRET_KEY,
     jwt: {
       mode: e.JWT_MODE,
       algorithm: e.JWT_ALGORITHM,

@@ -84,6 +84,27 @@ export const FailureReason = {
   SIGN_IN_REQUIRED: "SIGN_IN_REQUIRED",
   /** Signed-in caller whom no rule allows. */
   NOT_ALLOWED: "NOT_ALLOWED",
+  /** The sign-in provider is unknown or not enabled. */
+  PROVIDER_NOT_ENABLED: "PROVIDER_NOT_ENABLED",
+  /** A redirect URL that is not in settings.providerRedirectUrls (exact match). */
+  REDIRECT_NOT_ALLOWED: "REDIRECT_NOT_ALLOWED",
+  /** A provider callback whose state is unknown, used, expired, or not this browser's (flow cookie). */
+  INVALID_STATE: "INVALID_STATE",
+  /** The user declined at the provider, or the provider answered with an error. */
+  PROVIDER_DENIED: "PROVIDER_DENIED",
+  /** The provider's answer failed a check (code exchange, PKCE, ID token issuer/audience/nonce/signature, profile). */
+  PROVIDER_ERROR: "PROVIDER_ERROR",
+  /** The provider gave no email address, which a new account needs. */
+  PROVIDER_EMAIL_REQUIRED: "PROVIDER_EMAIL_REQUIRED",
+  /**
+   * The provider's email belongs to an existing account, but the provider did not assert it verified or
+   * the account's email is not confirmed: sign in to that account and link the provider (linkProvider).
+   */
+  PROVIDER_LINK_REQUIRED: "PROVIDER_LINK_REQUIRED",
+  /** This provider account is linked to another user, or the user already links another account of it. */
+  PROVIDER_ALREADY_LINKED: "PROVIDER_ALREADY_LINKED",
+  /** unlinkProvider would leave the account with no password and no other enabled provider. */
+  LAST_SIGN_IN_METHOD: "LAST_SIGN_IN_METHOD",
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 

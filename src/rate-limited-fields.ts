@@ -8,6 +8,7 @@ export const RATE_LIMITED_FIELDS = [
   "emailConfirmation",
   "forgotPassword",
   "login",
+  "oauthLogin",
   "refresh",
   "register",
   "resetPassword",

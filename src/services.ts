@@ -19,6 +19,8 @@ import { revokeAllSessions } from "./modules/auth/sessions.ts";
 import { loadSigningKeys } from "./modules/auth/signing-keys.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
 import { createEmailService } from "./modules/email/email.service.ts";
+import { createOAuthService } from "./modules/oauth/oauth.service.ts";
+import { loadProviderSecretKey } from "./modules/oauth/provider-secret-key.ts";
 import { createRolesService } from "./modules/roles/roles.service.ts";
 import { createRetentionService } from "./modules/retention/retention.service.ts";
 import { createSecurityService } from "./modules/security/security.service.ts";
@@ -87,6 +89,22 @@ export async function createServices({
     audit,
   });
 
+  const oauth = createOAuthService({
+    prisma,
+    audit,
+    settings,
+    security,
+    auth,
+    secretKey: await loadProviderSecretKey({
+      configured: config.authProviderSecretKey,
+      production: config.nodeEnv === "production",
+      dataDir: config.dataDir,
+    }),
+    publicUrl: config.publicUrl,
+    // Loopback identity providers speak plain http; nothing else may.
+    allowInsecureProviders: config.nodeEnv === "test",
+  });
+
   return {
     /** For plugin-prisma's query selections (`t.prismaField`); reads and writes go through the services. */
     prisma: prisma as PrismaClient,
@@ -100,6 +118,7 @@ export async function createServices({
     users,
     access,
     auth,
+    oauth,
     /** The pruning job; createApp starts it and close stops it. */
     retention,
     /** Stops what the services run themselves (the outbox worker, the retention job, the mail transport). */

@@ -91,6 +91,12 @@ describe("one GraphQL endpoint", () => {
     ["POST", "/.well-known/jwks.json"],
     ["GET", "/auth/email-confirmation/"],
     ["DELETE", "/auth/email-confirmation"],
+    ["GET", "/connect"],
+    ["GET", "/connect/github/"],
+    ["GET", "/connect/git%2Fhub"],
+    ["GET", "/connect/github/callback/"],
+    ["GET", "/connect/github/other"],
+    ["PUT", "/connect/github"],
     ["GET", "/../etc/passwd"],
   ])("answers %s %s with 404 and the security headers", async (method, path) => {
     const response = await raw(server, method, path);
@@ -119,6 +125,9 @@ describe("every route under the same request rate limit", () => {
       ...variants.map((path) => ["POST", path, form, formRegister("limited")] as const),
       ["GET", "/.well-known/jwks.json", {}, undefined],
       ["GET", "/auth/email-confirmation?confirmation=whatever", {}, undefined],
+      ["GET", "/connect/github?redirect=https%3A%2F%2Fapp.example.com", {}, undefined],
+      ["GET", "/connect/github/callback?code=x&state=y", {}, undefined],
+      ["POST", "/connect/github/callback", form, "code=x&state=y"],
       ["GET", "/no-such-page", {}, undefined],
     ] as const) {
       const response = await raw(server, method, path, { ...headers }, body);

@@ -78,7 +78,7 @@ describe("retention", () => {
     const auditBefore = await server.prisma.auditLog.count();
 
     const outcome = await server.services.retention.runOnce();
-    expect(outcome).toEqual({ status: "pruned", sessions: 3, refreshTokens: 1, oneTimeCodes: 1, outbox: 1, audit: 1 });
+    expect(outcome).toEqual({ status: "pruned", sessions: 3, refreshTokens: 1, oneTimeCodes: 1, oauthStates: 0, outbox: 1, audit: 1 });
 
     expect((await server.prisma.session.findMany()).map((session) => session.id)).toEqual([activeId]);
     expect((await server.prisma.refreshToken.findMany({ orderBy: { createdAt: "asc" } })).map((token) => token.id)).toEqual(
@@ -103,8 +103,8 @@ describe("retention", () => {
 
   it("prunes nothing more on a second run", async () => {
     // The session revoked for reuse above is the only row that became due.
-    expect(await server.services.retention.runOnce()).toEqual({ status: "pruned", sessions: 1, refreshTokens: 0, oneTimeCodes: 0, outbox: 0, audit: 0 });
-    expect(await server.services.retention.runOnce()).toEqual({ status: "pruned", sessions: 0, refreshTokens: 0, oneTimeCodes: 0, outbox: 0, audit: 0 });
+    expect(await server.services.retention.runOnce()).toEqual({ status: "pruned", sessions: 1, refreshTokens: 0, oneTimeCodes: 0, oauthStates: 0, outbox: 0, audit: 0 });
+    expect(await server.services.retention.runOnce()).toEqual({ status: "pruned", sessions: 0, refreshTokens: 0, oneTimeCodes: 0, oauthStates: 0, outbox: 0, audit: 0 });
   });
 
   it("never runs twice at once in one process: a second call joins the run in progress", async () => {

@@ -27,6 +27,7 @@ describe("settings", () => {
       resetPasswordUrl: null,
       emailConfirmationRedirection: null,
       registerAllowedFields: [],
+      providerRedirectUrls: [],
     });
   });
 
@@ -196,6 +197,16 @@ describe("URL settings in production", () => {
     expect(errorCode(result)).toBe("BAD_USER_INPUT");
     expect(result.errors?.[0]?.extensions?.field).toBe(key);
     expect(await stored()).toEqual(before);
+  });
+
+  it("refuses plain-http provider redirect URLs with BAD_USER_INPUT, accepts https ones, and drops http ones stored before", async () => {
+    const refused = await server.gql(UpdateSettings, { input: { providerRedirectUrls: ["https://app.example.com/done", "http://app.example.com/done"] } }, admin);
+    expect(errorCode(refused)).toBe("BAD_USER_INPUT");
+    expect(refused.errors?.[0]?.extensions?.field).toBe("providerRedirectUrls");
+    const accepted = await server.gql(UpdateSettings, { input: { providerRedirectUrls: ["https://app.example.com/done"] } }, admin);
+    expect(accepted.errors).toBeUndefined();
+    await setAdvancedSettings(server.prisma, { providerRedirectUrls: ["https://app.example.com/done", "http://app.example.com/old"] });
+    expect((await server.gql(Settings, undefined, admin)).data?.settings.providerRedirectUrls).toEqual(["https://app.example.com/done"]);
   });
 
   it("accepts https URLs", async () => {

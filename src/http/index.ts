@@ -9,6 +9,7 @@ import { RATE_LIMITED_FIELDS, type Config } from "../config.ts";
 import type { Services } from "../services.ts";
 import type { ClientIpResolver, NodeServerContext } from "./client-ip.ts";
 import { useRouter } from "./router.ts";
+import { connectRoutes } from "./routes/connect.ts";
 import { emailConfirmationRoute } from "./routes/email-confirmation.ts";
 import { jwksRoute } from "./routes/jwks.ts";
 import { useBodyLimit } from "./use-body-limit.ts";
@@ -52,7 +53,11 @@ export function httpPlugins({ config, services, clientIp, cookies, isReady }: Ht
     }),
     useReadinessCheck({ endpoint: READY_ENDPOINT, check: isReady }),
     useRouter({
-      routes: [jwksRoute(services.tokens), emailConfirmationRoute(services.auth, services.settings)],
+      routes: [
+        jwksRoute(services.tokens),
+        emailConfirmationRoute(services.auth, services.settings),
+        ...connectRoutes(services.oauth, config.publicUrl),
+      ],
       yogaPaths: [GRAPHQL_ENDPOINT, ...healthChecks],
       clientIp,
     }),

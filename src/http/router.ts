@@ -1,6 +1,6 @@
 /**
- * One router for every request. It answers the routes that are not GraphQL (JWKS, the confirmation link;
- * later OAuth callbacks and admin assets), lets the GraphQL endpoint and the health checks through to
+ * One router for every request. It answers the routes that are not GraphQL (JWKS, the confirmation link,
+ * the OAuth provider flow; later admin assets), lets the GraphQL endpoint and the health checks through to
  * Yoga, and answers everything else (another method or path) 404. Yoga would also execute GraphQL on paths such as `/graphql/`;
  * refusing them here means the only requests that reach GraphQL are those to the one endpoint, which is
  * where every guard looks. The request rate limit, the client IP and the security headers apply to all.
@@ -17,11 +17,16 @@ export interface RouteRequest {
   /** Client address (see client-ip.ts). */
   ip: string | undefined;
   userAgent: string | undefined;
+  /** The values of the path's `:name` segments. */
+  params: Record<string, string>;
 }
 
 export interface Route {
   method: "GET" | "POST";
-  /** Exact path; no trailing slash, case-sensitive. */
+  /**
+   * Exact path; no trailing slash, case-sensitive. A `:name` segment matches one non-empty segment of
+   * letters, digits, `-` and `_` (nothing that decodes into another path).
+   */
   path: string;
   handle(request: RouteRequest): Response | Promise<Response>;
 }
@@ -33,16 +38,36 @@ export interface RouterOptions {
   clientIp: ClientIpResolver;
 }
 
+const PARAM_SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+/** The params of `pathname` under `pattern`, or null when it does not match. */
+export function matchPath(pattern: string, pathname: string): Record<string, string> | null {
+  const expected = pattern.split("/");
+  const actual = pathname.split("/");
+  if (expected.length !== actual.length) return null;
+  const params: Record<string, string> = {};
+  for (const [index, segment] of expected.entries()) {
+    const value = actual[index]!;
+    if (segment.startsWith(":")) {
+      if (!PARAM_SEGMENT.test(value)) return null;
+      params[segment.slice(1)] = value;
+    } else if (segment !== value) return null;
+  }
+  return params;
+}
+
 export function useRouter({ routes, yogaPaths, clientIp }: RouterOptions): Plugin<Record<string, never>, NodeServerContext> {
   const passThrough = new Set(yogaPaths);
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (passThrough.has(url.pathname)) return;
-      const route = routes.find((candidate) => candidate.path === url.pathname && candidate.method === request.method);
-      if (route) {
+      for (const route of routes) {
+        if (route.method !== request.method) continue;
+        const params = matchPath(route.path, url.pathname);
+        if (!params) continue;
         const ip = clientIp(request, serverContext.req?.socket.remoteAddress);
         const userAgent = request.headers.get("user-agent") ?? undefined;
-        return endResponse(await route.handle({ request, url, ip, userAgent }));
+        return endResponse(await route.handle({ request, url, ip, userAgent, params }));
       }
       endResponse(httpErrorResponse(fetchAPI, { status: 404, code: ErrorCode.NOT_FOUND, message: "Not found" }));
     },

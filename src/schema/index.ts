@@ -12,6 +12,7 @@ import "../modules/access/access.schema.ts";
 import "../modules/users/users.schema.ts";
 import "../modules/settings/settings.schema.ts";
 import "../modules/audit/audit.schema.ts";
+import "../modules/oauth/oauth.schema.ts";
 
 /** Apollo Federation v2 subgraph schema (Gatehouse is the subgraph that owns `User`). */
 export const schema = builder.toSubGraphSchema({

@@ -68,6 +68,17 @@ export interface TestServerOptions {
   dynamicRoles?: DynamicRoles;
   /** Record every SQL statement in `sql.statements`. */
   recordSql?: boolean;
+  /** Listen on this port instead of a random one (when PUBLIC_URL must be known before start: see freePort). */
+  port?: number;
+}
+
+/** A port that was free a moment ago (for servers whose PUBLIC_URL is configured before they listen). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 export async function startTestServer(env: Environment = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -102,7 +113,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     dynamicRoles: options.dynamicRoles,
   });
   const server = createServer(app.yoga);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const post = (body: string, headers: Record<string, string> = {}) =>

@@ -14,6 +14,7 @@ export const Settings = graphql(`
       resetPasswordUrl
       emailConfirmationRedirection
       registerAllowedFields
+      providerRedirectUrls
     }
   }
 `);

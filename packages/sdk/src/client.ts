@@ -14,6 +14,7 @@ import {
   LoginDocument,
   LogoutDocument,
   MeDocument,
+  OAuthLoginDocument,
   RefreshDocument,
   type RefreshMutation,
   RegisterDocument,
@@ -72,7 +73,7 @@ export interface AuthResult {
 }
 
 /**
- * What changed: `signIn` (login, register, confirmEmail, resetPassword, changePassword), `refresh` (a
+ * What changed: `signIn` (login, oauthLogin, register, confirmEmail, resetPassword, changePassword), `refresh` (a
  * new access token), `logout`, or `sessionEnded` (the server refused to renew the session: revoked,
  * expired, or the refresh token was replayed).
  */
@@ -94,6 +95,8 @@ export type VariablesArgument<TVariables> = {} extends TVariables ? [variables?:
 export interface GatehouseClient {
   register(input: UsersPermissionsRegisterInput): Promise<AuthResult>;
   login(input: { identifier: string; password: string }): Promise<AuthResult>;
+  /** Signs in with the `loginCode` a provider sign-in (GET /connect/:provider) put in the front-end's URL. */
+  oauthLogin(code: string): Promise<AuthResult>;
   /** Ends this session (every session of the user with `all: true`) and forgets the tokens. */
   logout(options?: { all?: boolean }): Promise<void>;
   /** Renews the access token now and returns it; throws when the session cannot be renewed. */
@@ -334,6 +337,11 @@ export function createGatehouseClient(options: GatehouseClientOptions): Gatehous
     async login({ identifier, password }) {
       const { login } = await executeAnonymous(LoginDocument, { input: { identifier, password } });
       return signIn(login, login.user);
+    },
+
+    async oauthLogin(code) {
+      const { oauthLogin } = await executeAnonymous(OAuthLoginDocument, { code });
+      return signIn(oauthLogin, oauthLogin.user);
     },
 
     async logout({ all = false } = {}) {

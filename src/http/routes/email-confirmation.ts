@@ -8,15 +8,7 @@ import type { AuthService } from "../../modules/auth/auth.service.ts";
 import { CONFIRMATION_PATH } from "../../modules/auth/email-confirmation.flow.ts";
 import type { SettingsService } from "../../modules/settings/settings.service.ts";
 import type { Route } from "../router.ts";
-
-/** A page with nothing active in it (the security headers add the rest). */
-function page(title: string, status: number, headers: Record<string, string> = {}) {
-  const html = `<!doctype html><meta charset="utf-8"><title>${title}</title><p>${title}</p>`;
-  return new Response(html, {
-    status,
-    headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'", ...headers },
-  });
-}
+import { page } from "./page.ts";
 
 const retryAfterOf = (error: unknown) =>
   error instanceof GatehouseError && error.extensions.code === ErrorCode.RATE_LIMITED ? Number(error.extensions.retryAfter) : undefined;

@@ -25,6 +25,11 @@ export const AuditAction = {
   ROLE_CHANGED: "ROLE_CHANGED",
   ACL_CHANGED: "ACL_CHANGED",
   SETTINGS_CHANGED: "SETTINGS_CHANGED",
+  AUTH_PROVIDER_CHANGED: "AUTH_PROVIDER_CHANGED",
+  /** A provider authenticated the user (callback); the session itself starts with oauthLogin's LOGIN_SUCCEEDED. */
+  PROVIDER_SIGN_IN: "PROVIDER_SIGN_IN",
+  PROVIDER_LINKED: "PROVIDER_LINKED",
+  PROVIDER_UNLINKED: "PROVIDER_UNLINKED",
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -20,21 +20,21 @@ import { MAX_SESSIONS_PAGE } from "./session.flow.ts";
  */
 const beforeSignIn = { allow: [DynamicRole.EVERYONE] };
 /** A public auth mutation: open to everyone, rate limited per IP and identifier, once per operation. */
-const publicAuthMutation = { acl: beforeSignIn, rateLimit: true } as const;
+export const publicAuthMutation = { acl: beforeSignIn, rateLimit: true } as const;
 /** What every signed-in user may do on their own account. */
-const signedIn = { allow: [onAnyAccess(DynamicRole.AUTHENTICATED)] };
+export const signedIn = { allow: [onAnyAccess(DynamicRole.AUTHENTICATED)] };
 
-function requestMeta(ctx: GatehouseContext): RequestMeta {
+export function requestMeta(ctx: GatehouseContext): RequestMeta {
   return { ip: ctx.ip, userAgent: ctx.userAgent, browserSession: ctx.cookies.enabled };
 }
 
-function requireViewer(ctx: GatehouseContext) {
+export function requireViewer(ctx: GatehouseContext) {
   if (!ctx.viewer) throw unauthenticated();
   return ctx.viewer;
 }
 
 /** In cookie mode the refresh token travels only in an HttpOnly cookie, never in the body. */
-function deliver(ctx: GatehouseContext, result: AuthResult): AuthResult {
+export function deliver(ctx: GatehouseContext, result: AuthResult): AuthResult {
   if (!ctx.cookies.enabled || result.refreshToken === null) return result;
   ctx.cookies.setRefreshToken(result.refreshToken);
   return { ...result, refreshToken: null };
@@ -49,7 +49,7 @@ const MeRole = builder.objectRef<AuthUser["primaryRole"]>("UsersPermissionsMeRol
   }),
 });
 
-const Me = builder.objectRef<AuthUser>("UsersPermissionsMe").implement({
+export const Me = builder.objectRef<AuthUser>("UsersPermissionsMe").implement({
   description: "The signed-in user, as Strapi's users-permissions plugin returns it.",
   fields: (t) => ({
     id: t.exposeID("id"),
@@ -62,7 +62,7 @@ const Me = builder.objectRef<AuthUser>("UsersPermissionsMe").implement({
   }),
 });
 
-const LoginPayload = builder.objectRef<AuthResult>("UsersPermissionsLoginPayload").implement({
+export const LoginPayload = builder.objectRef<AuthResult>("UsersPermissionsLoginPayload").implement({
   fields: (t) => ({
     jwt: t.exposeString("jwt", { nullable: true, description: "Null while email confirmation is pending." }),
     refreshToken: t.exposeString("refreshToken", {

@@ -49,15 +49,18 @@ export interface AuthResult {
   user: AuthUser;
 }
 
+/** The one-time codes that travel by email (the OAuth codes travel in redirects). */
+type EmailCodePurpose = Extract<OneTimeTokenPurpose, "EMAIL_CONFIRMATION" | "PASSWORD_RESET">;
+
 /** The email each kind of one-time code travels in. */
-const codeTemplates: Record<OneTimeTokenPurpose, EmailTemplateName> = {
+const codeTemplates: Record<EmailCodePurpose, EmailTemplateName> = {
   EMAIL_CONFIRMATION: "emailConfirmation",
   PASSWORD_RESET: "resetPassword",
 };
 
 export function createFlowKit(deps: AuthDependencies) {
   const { prisma, passwords, tokens, jwt, email } = deps;
-  const codeLifespans: Record<OneTimeTokenPurpose, number> = {
+  const codeLifespans: Record<EmailCodePurpose, number> = {
     EMAIL_CONFIRMATION: jwt.emailConfirmationTokenLifespan,
     PASSWORD_RESET: jwt.resetPasswordTokenLifespan,
   };
@@ -127,7 +130,7 @@ export function createFlowKit(deps: AuthDependencies) {
    */
   async function queueCodeEmail(
     tx: Prisma.TransactionClient,
-    purpose: OneTimeTokenPurpose,
+    purpose: EmailCodePurpose,
     user: { id: number; email: string; username: string },
     url: string,
   ): Promise<void> {
@@ -136,7 +139,7 @@ export function createFlowKit(deps: AuthDependencies) {
   }
 
   /** queueCodeEmail in a transaction of its own, then wakes the mail worker. */
-  async function sendCodeEmail(purpose: OneTimeTokenPurpose, user: { id: number; email: string; username: string }, url: string) {
+  async function sendCodeEmail(purpose: EmailCodePurpose, user: { id: number; email: string; username: string }, url: string) {
     await prisma.$transaction((tx) => queueCodeEmail(tx, purpose, user, url));
     email.kick();
   }

@@ -64,5 +64,21 @@ export function createSignInFlow(kit: FlowKit) {
     return kit.signIn(user, meta);
   }
 
-  return { login };
+  /**
+   * Signs in a user another flow authenticated (an OAuth provider, through the single-use loginCode),
+   * with the refusals `login` applies after the password: blocked, or email confirmation pending.
+   */
+  async function signInAuthenticated(userId: number, method: string, meta: RequestMeta): Promise<AuthResult> {
+    const user = await prisma.user.findUnique({ where: { id: userId }, include: userWithRole });
+    if (!user) throw failure(AuthFailure.INCORRECT_CODE);
+    const refusal = await refusalOf(user);
+    if (refusal) {
+      await auditOwnAccount(meta, AuditAction.LOGIN_FAILED, user.id, { success: false, metadata: { reason: refusal.audited, method } });
+      throw failure(refusal.failure);
+    }
+    await auditOwnAccount(meta, AuditAction.LOGIN_SUCCEEDED, user.id, { metadata: { method } });
+    return kit.signIn(user, meta);
+  }
+
+  return { login, signInAuthenticated };
 }

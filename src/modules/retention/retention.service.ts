@@ -4,7 +4,7 @@
  * - sessions that ended (revoked, past their absolute end, or idle too long), with their refresh tokens;
  * - rotated refresh tokens past their expiry (until then they are kept: presenting one again is how a
  *   stolen token is detected, and it revokes the whole session);
- * - expired one-time codes (reset, email confirmation);
+ * - expired one-time codes (reset, email confirmation, loginCode, link tickets) and provider flows;
  * - delivered outbox rows, a day after delivery;
  * - audit entries older than AUDIT_RETENTION_DAYS (default 180).
  *
@@ -22,6 +22,8 @@ export interface RetentionReport {
   sessions: number;
   refreshTokens: number;
   oneTimeCodes: number;
+  /** Started provider sign-ins (oauth_states) past their ten minutes, used or not. */
+  oauthStates: number;
   outbox: number;
   audit: number;
 }
@@ -67,6 +69,7 @@ export function createRetentionService({ prisma, config, logger }: RetentionDepe
         const sessions = await deleteEndedSessions(tx, now);
         const refreshTokens = await tx.refreshToken.deleteMany({ where: { rotatedAt: { not: null }, expiresAt: { lte: now } } });
         const oneTimeCodes = await tx.oneTimeToken.deleteMany({ where: { expiresAt: { lte: now } } });
+        const oauthStates = await tx.oAuthState.deleteMany({ where: { expiresAt: { lte: now } } });
         const outbox = await tx.emailOutbox.deleteMany({
           where: { status: "SENT", sentAt: { lte: new Date(now.getTime() - DELIVERED_OUTBOX_KEPT_MS) } },
         });
@@ -78,6 +81,7 @@ export function createRetentionService({ prisma, config, logger }: RetentionDepe
           sessions,
           refreshTokens: refreshTokens.count,
           oneTimeCodes: oneTimeCodes.count,
+          oauthStates: oauthStates.count,
           outbox: outbox.count,
           audit: audit.count,
         } as const;

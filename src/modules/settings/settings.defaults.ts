@@ -20,6 +20,11 @@ export interface AdvancedSettings {
   emailConfirmationRedirection: string | null;
   /** Extra profile fields `register` accepts (Strapi's register.allowedFields). */
   registerAllowedFields: string[];
+  /**
+   * Front-end URLs a provider sign-in may return to (GET /connect/:provider?redirect=...), matched
+   * exactly: the callback sends the browser there with ?loginCode= or ?error=.
+   */
+  providerRedirectUrls: string[];
 }
 
 export const defaultAdvancedSettings: AdvancedSettings = {
@@ -30,6 +35,7 @@ export const defaultAdvancedSettings: AdvancedSettings = {
   resetPasswordUrl: null,
   emailConfirmationRedirection: null,
   registerAllowedFields: [],
+  providerRedirectUrls: [],
 };
 
 export const SettingKey = { ADVANCED: "advanced", EMAIL_TEMPLATES: EMAIL_TEMPLATES_SETTING } as const;

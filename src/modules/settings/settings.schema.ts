@@ -55,6 +55,9 @@ const Settings = builder.objectRef<AdvancedSettings>("Settings").implement({
     registerAllowedFields: t.exposeStringList("registerAllowedFields", {
       description: "Extra profile fields `register` accepts.",
     }),
+    providerRedirectUrls: t.exposeStringList("providerRedirectUrls", {
+      description: "Front-end URLs a provider sign-in may return to (exact match), with ?loginCode= or ?error=.",
+    }),
     emailTemplates: t.field({
       type: [EmailTemplateType],
       resolve: async (_settings, _args, ctx) => {
@@ -74,6 +77,7 @@ const SettingsInput = builder.inputType("SettingsInput", {
     resetPasswordUrl: t.string(),
     emailConfirmationRedirection: t.string(),
     registerAllowedFields: t.stringList(),
+    providerRedirectUrls: t.stringList(),
     emailTemplates: t.field({ type: [EmailTemplateInput] }),
   }),
 });

@@ -28,6 +28,7 @@ async function getAdvancedSettings(db: Db, requireHttps: boolean): Promise<Advan
   const settings = { ...defaultAdvancedSettings, ...((row?.value as Partial<AdvancedSettings> | undefined) ?? {}) };
   if (requireHttps) {
     for (const key of URL_SETTINGS) if (settings[key] && !isHttps(settings[key])) settings[key] = null;
+    settings.providerRedirectUrls = settings.providerRedirectUrls.filter(isHttps);
   }
   return settings;
 }
@@ -50,6 +51,7 @@ export interface AdvancedSettingsChanges {
   resetPasswordUrl?: string | null;
   emailConfirmationRedirection?: string | null;
   registerAllowedFields?: string[] | null;
+  providerRedirectUrls?: string[] | null;
 }
 
 /** An admin's change to one email template; null resets a sender field to EMAIL_FROM / none. */
@@ -102,6 +104,17 @@ async function validate(
       });
     }
     next.defaultRole = role.type;
+  }
+  if (changes.providerRedirectUrls) {
+    const urls = changes.providerRedirectUrls.map((value) => (requireHttps ? httpsUrl : httpUrl).safeParse(value));
+    if (urls.some((url) => !url.success) || urls.length > 50) {
+      throw badUserInput(
+        requireHttps ? "providerRedirectUrls must be at most 50 https URLs in production" : "providerRedirectUrls must be at most 50 http(s) URLs",
+        { field: "providerRedirectUrls" },
+      );
+    }
+    // Stored exactly as given: the redirect parameter must match one of them character for character.
+    next.providerRedirectUrls = [...new Set(changes.providerRedirectUrls)];
   }
   if (changes.registerAllowedFields) {
     const invalid = changes.registerAllowedFields.filter(

@@ -25,12 +25,16 @@ export type AuditAction =
   | 'ACCOUNT_LOCKED'
   | 'ACCOUNT_UNLOCKED'
   | 'ACL_CHANGED'
+  | 'AUTH_PROVIDER_CHANGED'
   | 'EMAIL_CONFIRMED'
   | 'LOGIN_FAILED'
   | 'LOGIN_SUCCEEDED'
   | 'PASSWORD_CHANGED'
   | 'PASSWORD_RESET'
   | 'PASSWORD_RESET_REQUESTED'
+  | 'PROVIDER_LINKED'
+  | 'PROVIDER_SIGN_IN'
+  | 'PROVIDER_UNLINKED'
   | 'ROLE_CHANGED'
   | 'SESSION_REVOKED'
   | 'SETTINGS_CHANGED'
@@ -93,6 +97,7 @@ export type SettingsInput = {
   emailConfirmation?: boolean | null | undefined;
   emailConfirmationRedirection?: string | null | undefined;
   emailTemplates?: Array<EmailTemplateInput> | null | undefined;
+  providerRedirectUrls?: Array<string> | null | undefined;
   registerAllowedFields?: Array<string> | null | undefined;
   resetPasswordUrl?: string | null | undefined;
   uniqueEmail?: boolean | null | undefined;
@@ -313,6 +318,13 @@ export type LoginMutationVariables = Exact<{
 
 
 export type LoginMutation = { login: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } };
+
+export type OAuthLoginMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type OAuthLoginMutation = { oauthLogin: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } };
 
 export type RefreshMutationVariables = Exact<{
   refreshToken?: string | null | undefined;
@@ -935,6 +947,30 @@ export const LoginDocument = new TypedDocumentString(`
     type
   }
 }`) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const OAuthLoginDocument = new TypedDocumentString(`
+    mutation OAuthLogin($code: String!) {
+  oauthLogin(code: $code) {
+    jwt
+    refreshToken
+    user {
+      ...AuthUserFields
+    }
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<OAuthLoginMutation, OAuthLoginMutationVariables>;
 export const RefreshDocument = new TypedDocumentString(`
     mutation Refresh($refreshToken: String) {
   refresh(refreshToken: $refreshToken) {
