@@ -54,7 +54,8 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: HEALTH_ENDPOINT,
     landingPage: false,
-    graphiql: config.graphiql,
+    // GraphiQL is served by the HTTP layer (http/use-graphiql.ts), offline and under its own CSP.
+    graphiql: false,
     logging: logger,
     // Development shows the original message of unexpected errors; never stack traces elsewhere.
     maskedErrors: { isDev: config.nodeEnv === "development", maskError: maskErrorWithCode },

@@ -99,7 +99,7 @@ export async function createGatewayMode(deps: GatewayModeDependencies): Promise<
     plugins,
     maskError: maskErrorWithCode,
     isDev,
-    yoga: { graphqlEndpoint: GRAPHQL_ENDPOINT, graphiql: config.graphiql, cors: corsPolicy(config.corsOrigins) },
+    yoga: { graphqlEndpoint: GRAPHQL_ENDPOINT, cors: corsPolicy(config.corsOrigins) },
   });
   return gateway;
 }

@@ -286,12 +286,19 @@ describe("gateway mode with introspection off and refresh cookies", () => {
 
   beforeAll(async () => {
     posts = await startPostsSubgraph();
-    server = await startTestServer({ GATEWAY_SUBGRAPHS: `posts=${posts.url}`, INTROSPECTION: "false", AUTH_COOKIE: "true" });
+    server = await startTestServer({ GATEWAY_SUBGRAPHS: `posts=${posts.url}`, INTROSPECTION: "false", AUTH_COOKIE: "true", GRAPHIQL: "true" });
     await createUser(server.prisma, { username: "ada", email: "ada@example.com" });
   });
   afterAll(async () => {
     await server?.close();
     await posts?.stop();
+  });
+
+  it("serves the same offline GraphiQL page as standalone mode, under its own CSP", async () => {
+    const page = await fetch(`${server.url}/graphql`, { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toMatch(/^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+';.*connect-src 'self'/);
+    expect(await page.text()).toContain("Gatehouse GraphiQL");
   });
 
   it("refuses introspection of the supergraph and keeps cookie mode's CSRF guard and Set-Cookie", async () => {

@@ -1,8 +1,8 @@
 /**
  * The HTTP layer around the GraphQL schema, in the order a request meets it: security headers (on every
- * response), the request rate limit, the router (non-GraphQL routes, 404 for unknown paths), then the
- * guards of the GraphQL endpoint, cheapest first (CSRF, content type, body size), then those on the
- * operation itself (NUL bytes, shape limits, validation rules).
+ * response), the request rate limit, the router (non-GraphQL routes, 404 for unknown paths), GraphiQL's
+ * page (when enabled), then the guards of the GraphQL endpoint, cheapest first (CSRF, content type, body
+ * size), then those on the operation itself (NUL bytes, shape limits, validation rules).
  */
 import { type Plugin, useReadinessCheck } from "graphql-yoga";
 import { RATE_LIMITED_FIELDS, type Config } from "../config.ts";
@@ -14,6 +14,7 @@ import { emailConfirmationRoute } from "./routes/email-confirmation.ts";
 import { jwksRoute } from "./routes/jwks.ts";
 import { useBodyLimit } from "./use-body-limit.ts";
 import { useCsrfGuard } from "./use-csrf-guard.ts";
+import { useGraphiQL } from "./use-graphiql.ts";
 import { useJsonOnly } from "./use-json-only.ts";
 import { useNoNullBytes } from "./use-no-null-bytes.ts";
 import { useOperationLimits } from "./use-operation-limits.ts";
@@ -61,6 +62,8 @@ export function httpPlugins({ config, services, clientIp, cookies, isReady }: Ht
       yogaPaths: [GRAPHQL_ENDPOINT, ...healthChecks],
       clientIp,
     }),
+    // GET /graphql with Accept: text/html, only when enabled; every other GET /graphql goes on to Yoga.
+    ...(config.graphiql ? [useGraphiQL({ endpoint: GRAPHQL_ENDPOINT })] : []),
     cookies.plugin,
     ...(config.authCookie ? [useCsrfGuard()] : []),
     useJsonOnly(),

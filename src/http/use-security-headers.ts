@@ -1,7 +1,7 @@
 /**
  * Security headers on every response. The API only ever returns JSON, so its Content-Security-Policy
- * allows nothing at all; GraphiQL (development only) is an HTML page with inline scripts loaded from a
- * CDN, so it gets no CSP beyond refusing to be framed.
+ * allows nothing at all; HTML pages (the confirmation page, GraphiQL) bring their own policy, to which
+ * framing is refused, and any other HTML gets at least that.
  */
 import type { Plugin } from "graphql-yoga";
 

@@ -68,8 +68,8 @@ export function createSchemaBuilder() {
 
   builder.addScalarType("JSONObject", JSONObjectResolver);
 
-  builder.queryType({});
-  builder.mutationType({});
+  builder.queryType({ description: "Reads: the signed-in user and their sessions, and for admins users, roles, rules, settings and the audit log." });
+  builder.mutationType({ description: "Writes: the sign-in flows (Strapi's users-permissions names) and the admin operations." });
   return builder;
 }
 

@@ -11,7 +11,7 @@ type AppTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Typ
 export function pageInfoFields<Page extends PageInfo>(t: PothosSchemaTypes.ObjectFieldBuilder<AppTypes, Page>, counted: string) {
   return {
     totalCount: t.int({ description: counted, resolve: (page) => page.totalCount() }),
-    hasNextPage: t.boolean({ resolve: (page) => page.hasNextPage }),
+    hasNextPage: t.boolean({ description: "Whether another page follows this one.", resolve: (page) => page.hasNextPage }),
     endCursor: t.string({
       nullable: true,
       description: "Pass as `after` for the next page.",

@@ -2,7 +2,8 @@
 import { builder } from "./builder.ts";
 
 export const OkPayload = builder.objectRef<{ ok: boolean }>("OkPayload").implement({
-  fields: (t) => ({ ok: t.exposeBoolean("ok") }),
+  description: "The answer of an operation that returns nothing else.",
+  fields: (t) => ({ ok: t.exposeBoolean("ok", { description: "True when the operation was done." }) }),
 });
 
 /** Runs an operation whose only answer is that it worked: `{ ok: true }`. */

@@ -11,25 +11,38 @@ import { DynamicRole } from "./acl.ts";
 import { guardedFields } from "./acl-plugin.ts";
 import { listPermissions } from "./permissions.ts";
 
-builder.enumType(AclPrincipalType, { name: "AclPrincipalType" });
-builder.enumType(AclPermission, { name: "AclPermission" });
+const AclPrincipalTypeEnum = builder.enumType("AclPrincipalType", {
+  description: "Whom a rule is for.",
+  values: {
+    ROLE: { value: AclPrincipalType.ROLE, description: "A role, named by its type or name, or a dynamic role such as $owner." },
+    USER: { value: AclPrincipalType.USER, description: "One user, named by id." },
+  },
+});
+const AclPermissionEnum = builder.enumType("AclPermission", {
+  description: "What a rule does.",
+  values: {
+    ALLOW: { value: AclPermission.ALLOW, description: "Grants access." },
+    DENY: { value: AclPermission.DENY, description: "Refuses access; a matching DENY wins over ALLOW at the same precision." },
+  },
+});
 
 const AclRule = builder.prismaObject("AclRule", {
   description: "A stored access rule; merged with the defaults in code (docs/authorization.md).",
   fields: (t) => ({
-    id: t.exposeID("id"),
+    id: t.exposeID("id", { description: "Pass to deleteAclRule." }),
     resource: t.exposeString("resource", { description: "Schema coordinate, Type.* or *." }),
     accessType: t.exposeString("accessType", { description: "READ, WRITE, EXECUTE or *." }),
-    principalType: t.expose("principalType", { type: AclPrincipalType }),
+    principalType: t.expose("principalType", { type: AclPrincipalTypeEnum, description: "Whether principalId names a role or a user." }),
     principalId: t.exposeString("principalId", {
       description: "A role's type or name (static, or dynamic such as $owner), or a user id.",
     }),
-    permission: t.expose("permission", { type: AclPermission }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    permission: t.expose("permission", { type: AclPermissionEnum, description: "Allow or deny." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the rule was created." }),
   }),
 });
 
 const PermissionScope = builder.enumType("PermissionScope", {
+  description: "On which records a permission holds.",
   values: {
     ALL: { description: "Allowed on any record." },
     OWN: { description: "Allowed only on the caller's own records." },
@@ -41,19 +54,20 @@ const Permission = builder
   .implement({
     description: "Something the caller may do.",
     fields: (t) => ({
-      resource: t.exposeString("resource"),
-      accessType: t.exposeString("accessType"),
-      scope: t.expose("scope", { type: PermissionScope }),
+      resource: t.exposeString("resource", { description: "The schema coordinate, such as Query.users." }),
+      accessType: t.exposeString("accessType", { description: "READ (queries and fields) or EXECUTE (mutations)." }),
+      scope: t.expose("scope", { type: PermissionScope, description: "Any record, or only the caller's own." }),
     }),
   });
 
 const AclRuleInput = builder.inputType("AclRuleInput", {
+  description: "A rule to store (docs/authorization.md).",
   fields: (t) => ({
-    resource: t.string({ required: true }),
-    accessType: t.string({ required: true, defaultValue: "*" }),
-    principalType: t.field({ type: AclPrincipalType, required: true }),
-    principalId: t.string({ required: true }),
-    permission: t.field({ type: AclPermission, required: true }),
+    resource: t.string({ required: true, description: "Schema coordinate (Query.users, User.email), Type.* or *." }),
+    accessType: t.string({ required: true, defaultValue: "*", description: "READ, WRITE, EXECUTE or *." }),
+    principalType: t.field({ type: AclPrincipalTypeEnum, required: true, description: "Whether principalId names a role or a user." }),
+    principalId: t.string({ required: true, description: "A role's type or name, a dynamic role such as $owner, or a user id." }),
+    permission: t.field({ type: AclPermissionEnum, required: true, description: "Allow or deny." }),
   }),
 });
 
@@ -76,12 +90,14 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createAclRule: t.prismaField({
     type: AclRule,
-    args: { data: t.arg({ type: AclRuleInput, required: true }) },
+    description: "Stores an access rule; it applies from the next request. Audited.",
+    args: { data: t.arg({ type: AclRuleInput, required: true, description: "The rule." }) },
     resolve: (_query, _root, { data }, ctx) => ctx.services.access.createRule(data, auditSourceOf(ctx)),
   }),
   deleteAclRule: t.field({
     type: OkPayload,
-    args: { id: t.arg.id({ required: true }) },
+    description: "Deletes a stored rule (the defaults in code stay). Audited.",
+    args: { id: t.arg.id({ required: true, description: "The rule's id." }) },
     acl: { model: "AclRule" },
     resolve: (_root, args, ctx) => ok(ctx.services.access.deleteRule(parseIntId(args.id), auditSourceOf(ctx))),
   }),

@@ -21,15 +21,15 @@ const AuthProvider = builder.objectRef<AuthProviderView>("AuthProvider").impleme
   fields: (t) => ({
     name: t.exposeString("name", { description: "As in GET /connect/:provider." }),
     label: t.exposeString("label", { description: "A display name for login pages." }),
-    enabled: t.exposeBoolean("enabled"),
+    enabled: t.exposeBoolean("enabled", { description: "Whether users may sign in with it." }),
     preset: t.exposeBoolean("preset", { ...adminOnly, description: "Whether a preset supplies endpoints, scopes and profile mapping." }),
-    clientId: t.exposeString("clientId", adminOnly),
+    clientId: t.exposeString("clientId", { ...adminOnly, description: "The OAuth client id registered with the provider." }),
     hasClientSecret: t.exposeBoolean("hasClientSecret", { ...adminOnly, description: "The secret itself is write-only." }),
-    scopes: t.exposeStringList("scopes", adminOnly),
+    scopes: t.exposeStringList("scopes", { ...adminOnly, description: "Scopes requested at sign-in." }),
     issuer: t.exposeString("issuer", { ...adminOnly, description: "OpenID Connect discovery; null for plain OAuth 2." }),
-    authorizationUrl: t.exposeString("authorizationUrl", adminOnly),
-    tokenUrl: t.exposeString("tokenUrl", adminOnly),
-    userinfoUrl: t.exposeString("userinfoUrl", adminOnly),
+    authorizationUrl: t.exposeString("authorizationUrl", { ...adminOnly, description: "Authorization endpoint (explicit, or from the preset)." }),
+    tokenUrl: t.exposeString("tokenUrl", { ...adminOnly, description: "Token endpoint (explicit, or from the preset)." }),
+    userinfoUrl: t.exposeString("userinfoUrl", { ...adminOnly, description: "Profile endpoint (explicit, or from the preset)." }),
   }),
 });
 
@@ -37,27 +37,28 @@ const AuthProviderInput = builder.inputType("AuthProviderInput", {
   description: "Absent fields stay as they are; null clears one (scopes and URLs fall back to the preset's).",
   fields: (t) => ({
     enabled: t.boolean({ description: "Enabling needs clientId, clientSecret, and an issuer or the three endpoints (from the preset or here)." }),
-    clientId: t.string(),
+    clientId: t.string({ description: "The OAuth client id registered with the provider." }),
     clientSecret: t.string({ description: "Write-only; stored encrypted (AUTH_PROVIDER_SECRET_KEY)." }),
-    scopes: t.stringList(),
+    scopes: t.stringList({ description: "Scopes to request; null falls back to the preset's." }),
     issuer: t.string({ description: "OpenID Connect issuer: discovery, ID token validated. Generic providers set this or the three URLs." }),
-    authorizationUrl: t.string(),
-    tokenUrl: t.string(),
-    userinfoUrl: t.string(),
+    authorizationUrl: t.string({ description: "Authorization endpoint of a generic OAuth 2 provider." }),
+    tokenUrl: t.string({ description: "Token endpoint of a generic OAuth 2 provider." }),
+    userinfoUrl: t.string({ description: "Profile endpoint of a generic OAuth 2 provider." }),
   }),
 });
 
 const LinkedProvider = builder.objectRef<LinkedProviderShape>("LinkedProvider").implement({
   description: "A provider account linked to a user (by the provider's account id, never by email).",
   fields: (t) => ({
-    provider: t.exposeString("provider"),
+    provider: t.exposeString("provider", { description: "The provider's name, as in GET /connect/:provider." }),
     email: t.exposeString("email", { nullable: true, description: "The email the provider gave at the last sign-in." }),
-    linkedAt: t.expose("linkedAt", { type: "DateTime" }),
-    lastSignInAt: t.expose("lastSignInAt", { type: "DateTime", nullable: true }),
+    linkedAt: t.expose("linkedAt", { type: "DateTime", description: "When the provider account was linked." }),
+    lastSignInAt: t.expose("lastSignInAt", { type: "DateTime", nullable: true, description: "The last sign-in through this provider." }),
   }),
 });
 
 const LinkProviderPayload = builder.objectRef<{ url: string }>("LinkProviderPayload").implement({
+  description: "Where to send the browser to link a provider account.",
   fields: (t) => ({
     url: t.exposeString("url", {
       description: "Send the browser here (within 60 s): it returns to the redirect with ?linked=<provider> or ?error=<reason>.",
@@ -66,7 +67,11 @@ const LinkProviderPayload = builder.objectRef<{ url: string }>("LinkProviderPayl
 });
 
 builder.objectField(Me, "linkedProviders", (t) =>
-  t.field({ type: [LinkedProvider], resolve: (user, _args, ctx) => ctx.services.oauth.linkedProviders(user.id) }),
+  t.field({
+    type: [LinkedProvider],
+    description: "The provider accounts linked to the signed-in user.",
+    resolve: (user, _args, ctx) => ctx.services.oauth.linkedProviders(user.id),
+  }),
 );
 
 builder.objectField(User, "linkedProviders", (t) =>
@@ -95,28 +100,34 @@ builder.mutationFields((t) => ({
   updateAuthProvider: t.field({
     type: AuthProvider,
     description: "Configures a preset (github, google, ...) or a generic provider by name. Audited.",
-    args: { name: t.arg.string({ required: true }), input: t.arg({ type: AuthProviderInput, required: true }) },
+    args: {
+      name: t.arg.string({ required: true, description: "A preset's name (github, google, ...) or any name for a generic provider." }),
+      input: t.arg({ type: AuthProviderInput, required: true, description: "The settings to change." }),
+    },
     resolve: (_root, { name, input }, ctx) => ctx.services.oauth.updateProvider(name, input, auditSourceOf(ctx)),
   }),
   oauthLogin: t.field({
     type: LoginPayload,
     ...publicAuthMutation,
     description: "Exchanges the loginCode of a provider sign-in (single use, 60 s) for a session, as login does.",
-    args: { code: t.arg.string({ required: true }) },
+    args: { code: t.arg.string({ required: true, description: "The loginCode the callback put in the redirect URL." }) },
     resolve: async (_root, { code }, ctx) => deliver(ctx, await ctx.services.oauth.login(code, requestMeta(ctx))),
   }),
   linkProvider: t.field({
     type: LinkProviderPayload,
     acl: signedIn,
     description: "Starts linking a provider account to the signed-in user: the same flow, returning to `redirect`.",
-    args: { provider: t.arg.string({ required: true }), redirect: t.arg.string({ required: true }) },
+    args: {
+      provider: t.arg.string({ required: true, description: "The provider's name." }),
+      redirect: t.arg.string({ required: true, description: "A URL from settings.providerRedirectUrls to return to." }),
+    },
     resolve: (_root, { provider, redirect }, ctx) => ctx.services.oauth.startLink(requireViewer(ctx).userId, provider, redirect),
   }),
   unlinkProvider: t.field({
     type: OkPayload,
     acl: signedIn,
     description: "Unlinks a provider; refused (LAST_SIGN_IN_METHOD) when the account would have no way to sign in.",
-    args: { provider: t.arg.string({ required: true }) },
+    args: { provider: t.arg.string({ required: true, description: "The provider's name." }) },
     resolve: (_root, { provider }, ctx) => ok(ctx.services.oauth.unlink(requireViewer(ctx).userId, provider, requestMeta(ctx))),
   }),
 }));

@@ -16,20 +16,21 @@ import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.t
 export const User = builder.prismaObject("User", {
   description: "An account.",
   fields: (t) => ({
-    id: t.exposeID("id"),
-    documentId: t.exposeID("documentId"),
-    username: t.exposeString("username"),
+    id: t.exposeID("id", { description: "Numeric user id; the entity key other subgraphs use." }),
+    documentId: t.exposeID("documentId", { description: "Strapi 5's stable document id." }),
+    username: t.exposeString("username", { description: "Unique, case-insensitively." }),
     email: t.exposeString("email", {
       nullable: true,
       description: "Null unless the caller may read it (by default: the user themselves and admins).",
       acl: { allow: [onAnyAccess(DynamicRole.OWNER)] },
       unauthorizedResolver: () => null,
     }),
-    provider: t.exposeString("provider"),
-    confirmed: t.exposeBoolean("confirmed"),
-    blocked: t.exposeBoolean("blocked"),
+    provider: t.exposeString("provider", { description: "How the account signs in: local (password)." }),
+    confirmed: t.exposeBoolean("confirmed", { description: "Whether the email address has been confirmed." }),
+    blocked: t.exposeBoolean("blocked", { description: "Blocked users cannot sign in." }),
     profile: t.field({
       type: "JSONObject",
+      description: "Extra profile fields (settings.registerAllowedFields).",
       // Always an object: the column defaults to {} and every writer stores an object.
       resolve: (user) => user.profile as Record<string, unknown>,
     }),
@@ -40,8 +41,8 @@ export const User = builder.prismaObject("User", {
       select: { primaryRole: true, roles: { select: { role: true }, orderBy: { roleId: "asc" } } },
       resolve: (user) => [user.primaryRole, ...user.roles.map((membership) => membership.role)],
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the account was created." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When the account last changed." }),
   }),
 });
 
@@ -70,6 +71,7 @@ const UserPage = builder.objectRef<UserPageShape>("UserPage").implement({
   fields: (t) => ({
     nodes: t.prismaField({
       type: [User],
+      description: "The users on this page.",
       resolve: (query, page, _args, ctx) => ctx.services.users.loadMany(page.nodes.map((node) => node.id), query),
     }),
     ...pageInfoFields(t, "Users matching the filter, over all pages."),
@@ -77,10 +79,11 @@ const UserPage = builder.objectRef<UserPageShape>("UserPage").implement({
 });
 
 const UsersFilter = builder.inputType("UsersFilter", {
+  description: "Every field is optional; given fields must all match.",
   fields: (t) => ({
     role: t.string({ description: "A role's id or type (primary or further role)." }),
-    blocked: t.boolean(),
-    confirmed: t.boolean(),
+    blocked: t.boolean({ description: "Only blocked (true) or only unblocked (false) users." }),
+    confirmed: t.boolean({ description: "Only confirmed (true) or only unconfirmed (false) users." }),
     text: t.string({
       description: "Case-insensitive part of the username, or of the email for callers who may read every email.",
     }),
@@ -88,20 +91,21 @@ const UsersFilter = builder.inputType("UsersFilter", {
 });
 
 const UserUpdateInput = builder.inputType("UserUpdateInput", {
+  description: "An admin's changes to a user; fields left out keep their value.",
   fields: (t) => ({
-    username: t.string(),
-    email: t.string(),
+    username: t.string({ description: "New username (identity rules apply)." }),
+    email: t.string({ description: "New email address; spends the user's outstanding reset and confirmation codes." }),
     blocked: t.boolean({ description: "Blocking also revokes the user's sessions." }),
-    confirmed: t.boolean(),
-    primaryRoleId: t.id(),
-    profile: t.field({ type: "JSONObject" }),
+    confirmed: t.boolean({ description: "Marks the email address confirmed or not." }),
+    primaryRoleId: t.id({ description: "Id of the new primary role." }),
+    profile: t.field({ type: "JSONObject", description: "Replaces the profile fields." }),
   }),
 });
 
 const UpdateMeInput = builder.inputType("UpdateMeInput", {
   description: "What a user may change on their own account.",
   fields: (t) => ({
-    username: t.string(),
+    username: t.string({ description: "New username (identity rules apply)." }),
     profile: t.field({ type: "JSONObject", description: "Only fields allowed by settings (registerAllowedFields)." }),
   }),
 });
@@ -111,10 +115,10 @@ builder.queryFields((t) => ({
     type: UserPage,
     description: `Users in id order; at most ${MAX_PAGE_SIZE} per page.`,
     args: {
-      first: t.arg.int(),
-      after: t.arg.string(),
-      offset: t.arg.int(),
-      filter: t.arg({ type: UsersFilter }),
+      first: t.arg.int({ description: `Page size, 1 to ${MAX_PAGE_SIZE}.` }),
+      after: t.arg.string({ description: "`endCursor` of the previous page." }),
+      offset: t.arg.int({ description: "Users to skip (instead of after)." }),
+      filter: t.arg({ type: UsersFilter, description: "Which users; all of them when left out." }),
     },
     acl: { model: "User" },
     resolve: async (_root, args, ctx) => {
@@ -133,8 +137,9 @@ builder.queryFields((t) => ({
   }),
   user: t.prismaField({
     type: User,
+    description: "One user by id: by default one's own record, and any for admins; NOT_FOUND when there is none.",
     acl: { allow: [onAnyAccess(DynamicRole.OWNER)] },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: "The user's id." }) },
     resolve: (query, _root, args, ctx) => ctx.services.users.get(parseIntId(args.id), query),
   }),
 }));
@@ -142,7 +147,11 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   updateUser: t.prismaField({
     type: User,
-    args: { id: t.arg.id({ required: true }), data: t.arg({ type: UserUpdateInput, required: true }) },
+    description: "An admin changes a user (username, email, blocked, confirmed, primary role, profile). Audited.",
+    args: {
+      id: t.arg.id({ required: true, description: "The user's id." }),
+      data: t.arg({ type: UserUpdateInput, required: true, description: "What changes." }),
+    },
     resolve: (query, _root, { id, data }, ctx) =>
       ctx.services.users.update(
         parseIntId(id),
@@ -153,21 +162,23 @@ builder.mutationFields((t) => ({
   }),
   deleteUser: t.field({
     type: OkPayload,
-    args: { id: t.arg.id({ required: true }) },
+    description: "Deletes a user and their sessions. Audited.",
+    args: { id: t.arg.id({ required: true, description: "The user's id." }) },
     acl: { model: "User" },
     resolve: (_root, args, ctx) => ok(ctx.services.users.delete(parseIntId(args.id), auditSourceOf(ctx))),
   }),
   unlockUser: t.field({
     type: OkPayload,
     description: "Lifts the failed sign-in lockout of a user, from every IP. Admin only unless a rule allows it.",
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: "The user's id." }) },
     acl: { model: "User" },
     resolve: (_root, args, ctx) => ok(ctx.services.users.unlock(parseIntId(args.id), auditSourceOf(ctx))),
   }),
   updateMe: t.prismaField({
     type: User,
+    description: "The signed-in user changes their own username or profile.",
     acl: { allow: [onAnyAccess(DynamicRole.AUTHENTICATED)] },
-    args: { data: t.arg({ type: UpdateMeInput, required: true }) },
+    args: { data: t.arg({ type: UpdateMeInput, required: true, description: "What changes." }) },
     resolve: (query, _root, { data }, ctx) => {
       if (!ctx.viewer) throw unauthenticated();
       return ctx.services.users.updateSelf(ctx.viewer.userId, data, query);
