@@ -15,6 +15,8 @@ import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.t
 
 export const User = builder.prismaObject("User", {
   description: "An account.",
+  // Only the columns a query asks for (each exposed field adds its own): never the password hash.
+  select: { id: true },
   fields: (t) => ({
     id: t.exposeID("id"),
     documentId: t.exposeID("documentId"),
@@ -30,6 +32,7 @@ export const User = builder.prismaObject("User", {
     blocked: t.exposeBoolean("blocked"),
     profile: t.field({
       type: "JSONObject",
+      select: { profile: true },
       // Always an object: the column defaults to {} and every writer stores an object.
       resolve: (user) => user.profile as Record<string, unknown>,
     }),
