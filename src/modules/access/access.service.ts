@@ -10,7 +10,7 @@ import type { Viewer } from "../auth/authenticate.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { type AclRule, allowsEverything, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
 import type { AccessState } from "./access-state.ts";
-import { createRequestAuthorizer, type RequestAuthorizer } from "./authorizer.ts";
+import { createRequestAuthorizer, createRuleIndexer, type RequestAuthorizer } from "./authorizer.ts";
 import { baseRules } from "./default-rules.ts";
 import type { DynamicRoles } from "./dynamic-roles.ts";
 
@@ -48,6 +48,7 @@ const heldByEveryone = new Set<string>([
 ]);
 
 export function createAccessService({ prisma, state, audit, dynamicRoles, defaultRoleType }: AccessDependencies) {
+  const ruleIndex = createRuleIndexer();
   /** Audits a stored rule's creation or deletion (ACL_CHANGED) with the whole rule, which holds no secret. */
   const aclChanged = (source: AuditSource, change: "created" | "deleted", rule: StoredAclRule) =>
     audit.recordBy(source, {
@@ -80,7 +81,7 @@ export function createAccessService({ prisma, state, audit, dynamicRoles, defaul
      * the token; `viewer` is read on first use. `defaultRules` are those of the schema served (defaultRulesOf).
      */
     authorizer: (viewer: () => Viewer | null, defaultRules: readonly AclRule[]): RequestAuthorizer =>
-      createRequestAuthorizer({ prisma, state, viewer, dynamicRoles, defaultRules }),
+      createRequestAuthorizer({ prisma, state, viewer, dynamicRoles, defaultRules, ruleIndex }),
 
     listRules: () => prisma.aclRule.findMany({ orderBy: { id: "asc" } }),
 

@@ -6,7 +6,7 @@
  */
 import type { Viewer } from "../auth/authenticate.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { type AccessDecision, type AccessRequest, type AclRule, type Principal, resolveAccess } from "./acl.ts";
+import { type AccessDecision, type AccessRequest, type AclRule, indexRules, type Principal, resolveAccess, type RuleIndex } from "./acl.ts";
 import type { AccessState } from "./access-state.ts";
 import { type AccessTarget, type DynamicRoleInput, type DynamicRoles, type HeldRole, holdsDynamicRole } from "./dynamic-roles.ts";
 
@@ -28,14 +28,40 @@ export interface AuthorizerDependencies {
   dynamicRoles: DynamicRoles;
   /** Rules that hold without a stored row: the schema's (see defaultRulesOf in default-rules.ts). */
   defaultRules: readonly AclRule[];
+  /** Shared by every request of an app (createRuleIndexer); a fresh one indexes for this request only. */
+  ruleIndex?: RuleIndexer;
 }
 
-export function createRequestAuthorizer({ prisma, state, viewer, dynamicRoles, defaultRules }: AuthorizerDependencies): RequestAuthorizer {
-  let loaded: Promise<{ roles: readonly HeldRole[]; rules: readonly AclRule[] }> | undefined;
+export type RuleIndexer = (defaultRules: readonly AclRule[], stored: readonly AclRule[]) => RuleIndex;
+
+/**
+ * Indexes a default-rules list followed by a stored one, once per pair of lists (by identity): while the
+ * stored rules come from the cache, every request shares one index and its worked-out candidate groups.
+ */
+export function createRuleIndexer(): RuleIndexer {
+  const indexes = new WeakMap<readonly AclRule[], WeakMap<readonly AclRule[], RuleIndex>>();
+  return (defaultRules, stored) => {
+    let byStored = indexes.get(defaultRules);
+    if (!byStored) indexes.set(defaultRules, (byStored = new WeakMap()));
+    let index = byStored.get(stored);
+    if (!index) byStored.set(stored, (index = indexRules([...defaultRules, ...stored])));
+    return index;
+  };
+}
+
+export function createRequestAuthorizer({
+  prisma,
+  state,
+  viewer,
+  dynamicRoles,
+  defaultRules,
+  ruleIndex = createRuleIndexer(),
+}: AuthorizerDependencies): RequestAuthorizer {
+  let loaded: Promise<{ roles: readonly HeldRole[]; rules: RuleIndex }> | undefined;
   const load = () => {
     loaded ??= Promise.all([state.heldRoles(viewer()), state.storedRules()]).then(([roles, stored]) => ({
       roles,
-      rules: [...defaultRules, ...stored],
+      rules: ruleIndex(defaultRules, stored),
     }));
     return loaded;
   };
@@ -67,6 +93,6 @@ export function createRequestAuthorizer({ prisma, state, viewer, dynamicRoles, d
       return decision;
     },
     roles: async () => (await load()).roles,
-    rules: async () => (await load()).rules,
+    rules: async () => (await load()).rules.rules,
   };
 }
