@@ -8,18 +8,19 @@
  *   channel every instance publishes its own writes to (`redis`);
  * - for the embedded database, nothing more: it is one process, and its connections see every write.
  * A remote transport is trusted only while it is connected and a heartbeat sent through it came back
- * within STALE_AFTER_MS; otherwise `live()` is false and caches go to the database.
+ * within STALE_AFTER_MS; otherwise `live()` is false and caches go to the database. Losing the
+ * connection empties the caches (changes may have gone unheard); a late heartbeat only suspends them.
  */
 import type { Change } from "./changes.ts";
 
 /** How often a remote transport sends a heartbeat through itself. */
-export const HEARTBEAT_MS = 200;
+export const HEARTBEAT_MS = 100;
 /**
  * A remote transport whose last returned heartbeat was sent longer ago than this is not trusted: a change
  * committed before that heartbeat would have reached us before it (the channel is ordered), so what the
  * caches hold is at most this old, within issue 10's bound of one second.
  */
-export const STALE_AFTER_MS = 800;
+export const STALE_AFTER_MS = 850;
 
 export type ChangeListener = (change: Change) => void;
 
@@ -28,7 +29,7 @@ export interface ChangeFeed {
   readonly transport: "local" | "postgres" | "redis";
   /** Whether every change committed elsewhere has reached this process (within STALE_AFTER_MS). */
   live(): boolean;
-  /** Called for every change, and with `all` whenever the feed stops or starts being live. */
+  /** Called for every change, and with `all` when the remote transport loses or regains its connection. */
   subscribe(listener: ChangeListener): () => void;
   close(): Promise<void>;
 }

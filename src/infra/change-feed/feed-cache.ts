@@ -2,7 +2,8 @@
  * A bounded LRU cache that a change feed keeps exact. Entries are grouped (a user's token state and
  * roles under the user's id); a change drops whole groups. Three rules keep it from ever answering
  * with data older than the feed allows:
- * - it is consulted and filled only while the feed is live (`feed.live()`), and emptied when it is not;
+ * - it is consulted and filled only while the feed is live (`feed.live()`); the feed empties it (`all`)
+ *   when changes may have gone unheard;
  * - a load that was under way when its group changed is not stored (its read may predate the commit);
  * - concurrent loads of one key share one read, unless the group changed in between.
  */
