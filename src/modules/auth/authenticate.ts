@@ -2,8 +2,9 @@
  * Turns the Authorization header into the request's viewer. A token is only half the story: the user
  * must still exist and not be blocked, and its session must not be revoked or expired, so blocking a
  * user or signing out takes effect on the very next request on the instance that made the change, and
- * within a second on every other (the token state is cached, kept exact by the change feed: token-state.ts). A legacy token has no session: it must carry
- * the user's current token version instead (tokens from before the first bump carry none: version 0).
+ * within a second on every other (the token state is cached, kept exact by the change feed:
+ * token-state.ts). A legacy token has no session: it must carry the user's current token version
+ * instead (tokens from before the first bump carry none: version 0).
  */
 import { z } from "zod";
 import { FailureReason, invalidAccessToken } from "../../errors.ts";
