@@ -23,6 +23,23 @@ resultPrototype.addFields = function (this: ResultInternals, fields) {
   addFields.call(this, fields);
 };
 
+// adapter-pg's executeScript splits a migration on every ";" and sends the pieces one by one, which
+// breaks any function body (the change-feed triggers' plpgsql). PostgreSQL runs a whole script sent as one
+// simple query, dollar quoting included, so send it that way.
+type ScriptRunner = { executeScript(script: string): Promise<void> };
+function runScriptsWhole<T extends ScriptRunner>(connected: T): T {
+  const { client, onError } = connected as unknown as { client: pg.Pool; onError(error: unknown): never };
+  connected.executeScript = async (script) => {
+    try {
+      await client.query(script);
+    } catch (error) {
+      // The adapter's own mapping into the errors the schema engine reports.
+      onError.call(connected, error);
+    }
+  };
+  return connected;
+}
+
 function poolConfig(url: string, database?: string): pg.PoolConfig {
   return connectionFromUrl(url, { database });
 }
@@ -44,16 +61,18 @@ export default defineConfig({
   async adapter() {
     const url = databaseUrl();
     const adapter = new PrismaPg(poolConfig(url));
+    const connect = adapter.connect.bind(adapter);
     // adapter-pg's own shadow database handling drops the database before closing its pool and fails
     // ("being accessed by other users"); create and drop a uniquely named one ourselves.
     Object.assign(adapter, {
+      connect: async () => runScriptsWhole(await connect()),
       async connectToShadowDb() {
         const name = `gatehouse_shadow_${randomBytes(6).toString("hex")}`;
         const admin = new pg.Client(poolConfig(url));
         await admin.connect();
         await admin.query(`CREATE DATABASE "${name}"`);
         await admin.end();
-        const shadow = await new PrismaPg(poolConfig(url, name)).connect();
+        const shadow = runScriptsWhole(await new PrismaPg(poolConfig(url, name)).connect());
         const dispose = shadow.dispose.bind(shadow);
         shadow.dispose = async () => {
           await dispose();

@@ -48,6 +48,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Prefix of every Redis key Gatehouse writes (REDIS_KEY_PREFIX, default "gatehouse"). */
   redisKeyPrefix: string;
+  /** The in-process cache of authentication and authorization state (docs/performance.md). */
+  authCache: AuthCacheConfig;
   /** First admin account, created at start when no admin exists yet. */
   admin: { email: string; password: string } | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -100,6 +102,21 @@ export interface Config {
    * stores no client secret without it.
    */
   authProviderSecretKey: string | undefined;
+}
+
+export interface AuthCacheConfig {
+  /**
+   * Entries of each authentication cache (AUTH_CACHE_SIZE, default 10000, least recently used out first;
+   * 0 turns the caches off): token states, one per (user, session), and users' held roles.
+   */
+  maxUsers: number;
+  /**
+   * What keeps the cache exact across instances on PostgreSQL (AUTH_CHANGE_FEED): `postgres`, LISTEN on
+   * the notifications the database's triggers send for every writer; `redis`, pub/sub on REDIS_URL,
+   * published by the Gatehouse services after their commits. Default: `redis` when REDIS_URL is set,
+   * `postgres` otherwise. The embedded database is one process and always uses its own notifications.
+   */
+  feed: "postgres" | "redis";
 }
 
 export interface RetentionConfig {
@@ -345,6 +362,8 @@ const envSchema = z.object({
   EMAIL_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(5_000),
   REDIS_URL: optionalString.pipe(url(["redis:", "rediss:"]).optional()),
   REDIS_KEY_PREFIX: z.string().trim().min(1).default("gatehouse"),
+  AUTH_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(10_000),
+  AUTH_CHANGE_FEED: optionalString.pipe(z.enum(["postgres", "redis"]).optional()),
   ADMIN_EMAIL: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
   ADMIN_PASSWORD: optionalString,
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -413,6 +432,9 @@ function crossFieldProblems(env: Environment): string[] {
   if (set("ADMIN_EMAIL") !== set("ADMIN_PASSWORD")) {
     problems.push("ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither");
   }
+  if (env.AUTH_CHANGE_FEED?.trim() === "redis" && !set("REDIS_URL")) {
+    problems.push("AUTH_CHANGE_FEED: redis needs REDIS_URL");
+  }
   if (effectiveNodeEnv(env) === "production") {
     const publicUrl = env.PUBLIC_URL?.trim();
     if (!publicUrl) problems.push("PUBLIC_URL: required in production");
@@ -477,6 +499,7 @@ export function loadConfig(env: Environment = process.env): Config {
     },
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    authCache: { maxUsers: e.AUTH_CACHE_SIZE, feed: e.AUTH_CHANGE_FEED ?? (e.REDIS_URL ? "redis" : "postgres") },
     admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ?? e.NODE_ENV === "development",

@@ -8,7 +8,9 @@ import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Redis } from "ioredis";
 import type { Config } from "./config.ts";
 import type { PrismaClient } from "./generated/prisma/client.ts";
+import { disabledChangeFeed, openChangeFeed } from "./infra/change-feed/index.ts";
 import type { Database } from "./infra/db/index.ts";
+import { createAccessState } from "./modules/access/access-state.ts";
 import { createAccessService } from "./modules/access/access.service.ts";
 import { createDynamicRoles, type DynamicRoles } from "./modules/access/dynamic-roles.ts";
 import { createAuditService } from "./modules/audit/audit.service.ts";
@@ -17,6 +19,7 @@ import { createPasswordHasher, type PasswordHasher } from "./modules/auth/passwo
 import { revokeOneTimeCodes } from "./modules/auth/one-time-codes.ts";
 import { revokeAllSessions } from "./modules/auth/sessions.ts";
 import { loadSigningKeys } from "./modules/auth/signing-keys.ts";
+import { createTokenStateReader } from "./modules/auth/token-state.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
 import { createEmailService } from "./modules/email/email.service.ts";
 import { createOAuthService } from "./modules/oauth/oauth.service.ts";
@@ -48,6 +51,20 @@ export async function createServices({
   dynamicRoles = createDynamicRoles(),
 }: ServicesDependencies) {
   const { prisma } = database;
+  const { maxUsers } = config.authCache;
+  // What a warm request is authenticated and authorized from, kept exact by the change feed.
+  const changes =
+    maxUsers === 0
+      ? disabledChangeFeed
+      : await openChangeFeed({
+          database,
+          transport: config.authCache.feed,
+          redis,
+          redisChannel: `${config.redisKeyPrefix}:auth-changes`,
+          logger,
+        });
+  const tokenState = createTokenStateReader({ prisma, feed: changes, maxEntries: maxUsers });
+  const accessState = createAccessState({ prisma, feed: changes, maxUsers });
   const keys = await loadSigningKeys(config.jwt, config.dataDir);
   const tokens = createTokenService(keys, { issuer: config.jwt.issuer, audience: config.jwt.audience });
   const security = createSecurityService({ config, redis });
@@ -75,12 +92,13 @@ export async function createServices({
       revokeOneTimeCodes: (tx, userId) => revokeOneTimeCodes(tx, { userId }),
     },
   });
-  const access = createAccessService({ prisma, audit, dynamicRoles, defaultRoleType });
+  const access = createAccessService({ prisma, state: accessState, audit, dynamicRoles, defaultRoleType });
   const retention = createRetentionService({ prisma, config: config.retention, logger });
   const auth = createAuthService({
     prisma,
     passwords,
     tokens,
+    tokenState,
     jwt: config.jwt,
     publicUrl: config.publicUrl,
     email,
@@ -121,10 +139,13 @@ export async function createServices({
     oauth,
     /** The pruning job; createApp starts it and close stops it. */
     retention,
+    /** The change feed that keeps the authentication caches exact (docs/performance.md). */
+    changes,
     /** Stops what the services run themselves (the outbox worker, the retention job, the mail transport). */
     close: async () => {
       await retention.stop();
       await email.close();
+      await changes.close();
     },
   };
 }

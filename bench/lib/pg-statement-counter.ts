@@ -3,6 +3,8 @@
  * passes every byte through unchanged and parses the client's side of the wire protocol (v3). Each
  * simple Query ('Q') and each Execute ('E') of the extended protocol is one statement; the SQL text of
  * an Execute is found through its portal's Bind ('B') and the statement's Parse ('P').
+ * Connections whose application_name starts with one of `ignoreApplications` are passed through
+ * uncounted: the change feed's listener sends a heartbeat every 200 ms that belongs to no request.
  */
 import { connect, createServer, type Server, type Socket } from "node:net";
 
@@ -19,8 +21,15 @@ export interface StatementCounter {
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 
+/** The application_name of a StartupMessage (protocol version, then name/value C-string pairs). */
+function applicationNameOf(startup: Buffer): string | undefined {
+  const fields = startup.toString("utf8", 8).split("\0");
+  const at = fields.indexOf("application_name");
+  return at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
+}
+
 /** Splits one connection's client-to-server bytes into messages and records the statements among them. */
-function createClientStreamParser(record: (sql: string) => void, onUnreadable: () => void) {
+function createClientStreamParser(record: (sql: string) => void, onUnreadable: () => void, ignoreApplications: readonly string[]) {
   let buffer: Buffer = Buffer.alloc(0);
   /** Before the StartupMessage, messages carry no type byte. */
   let startup = true;
@@ -70,6 +79,11 @@ function createClientStreamParser(record: (sql: string) => void, onUnreadable: (
           return;
         }
         startup = false;
+        const application = applicationNameOf(buffer.subarray(0, length));
+        if (application && ignoreApplications.some((prefix) => application.startsWith(prefix))) {
+          unreadable = true;
+          return;
+        }
         buffer = buffer.subarray(length);
         continue;
       }
@@ -82,7 +96,10 @@ function createClientStreamParser(record: (sql: string) => void, onUnreadable: (
   };
 }
 
-export async function startStatementCounter(target: { host: string; port: number }): Promise<StatementCounter> {
+export async function startStatementCounter(
+  target: { host: string; port: number },
+  ignoreApplications: readonly string[] = [],
+): Promise<StatementCounter> {
   const statements: string[] = [];
   let unreadableConnections = 0;
   const sockets = new Set<Socket>();
@@ -92,6 +109,7 @@ export async function startStatementCounter(target: { host: string; port: number
     const parse = createClientStreamParser(
       (sql) => statements.push(sql),
       () => unreadableConnections++,
+      ignoreApplications,
     );
     client.on("data", (chunk: Buffer) => {
       parse(chunk);

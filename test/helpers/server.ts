@@ -20,7 +20,7 @@ import { createPasswordHasher } from "../../src/modules/auth/passwords.ts";
 import type { EmailService } from "../../src/modules/email/email.service.ts";
 import type { DynamicRoles } from "../../src/modules/access/dynamic-roles.ts";
 import type { Services } from "../../src/services.ts";
-import { createTestDatabase } from "./database.ts";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
 
 export interface GraphQLResponse<TData> {
   status: number;
@@ -39,6 +39,8 @@ export interface RequestOptions {
 export interface TestServer {
   url: string;
   prisma: PrismaClient;
+  /** The database this server runs on (`shareDatabaseOf` starts another instance on it). */
+  database: TestDatabase;
   dataDir: string;
   /** The app's services (as resolvers see them in `ctx.services`). */
   services: Services;
@@ -68,6 +70,11 @@ export interface TestServerOptions {
   dynamicRoles?: DynamicRoles;
   /** Record every SQL statement in `sql.statements`. */
   recordSql?: boolean;
+  /**
+   * Run as a second instance on this server's PostgreSQL database (not created, and dropped only by its
+   * owner); close this one first.
+   */
+  shareDatabaseOf?: TestServer;
   /** Listen on this port instead of a random one (when PUBLIC_URL must be known before start: see freePort). */
   port?: number;
 }
@@ -97,7 +104,9 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     LOCKOUT_MAX_FAILURES: "1000",
     ...env,
   });
-  const testDatabase = await createTestDatabase();
+  const shared = options.shareDatabaseOf?.database;
+  if (shared && shared.kind !== "postgres") throw new Error("Only a PostgreSQL database can serve two instances");
+  const testDatabase: TestDatabase = shared ? { ...shared, drop: async () => undefined } : await createTestDatabase();
   const statements: string[] = [];
   const database = await startDatabase(
     testDatabase.target,
@@ -134,6 +143,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
   return {
     url,
     prisma: database.prisma,
+    database: testDatabase,
     dataDir,
     services: app.services,
     security: app.security,

@@ -11,6 +11,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.ts";
+import { CHANGE_CHANNEL } from "../change-feed/changes.ts";
 import { connectionFromUrl } from "./connection.ts";
 
 export { connectionFromUrl };
@@ -21,11 +22,20 @@ export type DatabaseTarget =
   | { kind: "pglite"; dataDir?: string };
 
 export interface Database {
+  /** PostgreSQL server, or the embedded PGlite of this one process. */
+  kind: DatabaseTarget["kind"];
   prisma: PrismaClient;
   /** Connection settings for plain `pg` clients (migrations, tests). */
   connection: pg.ClientConfig;
   /** Runs `SELECT 1`; false when the database cannot be reached. */
   isReachable(): Promise<boolean>;
+  /**
+   * The change-feed payloads (infra/change-feed/changes.ts) of transactions committed through this
+   * database's own connections, delivered as the commit returns: every pooled connection LISTENs on
+   * CHANGE_CHANNEL and keeps the notifications its own backend sent. Other writers reach this process
+   * through the change feed's remote transport.
+   */
+  ownChanges: { subscribe(listener: (payload: string) => void): () => void };
   close(): Promise<void>;
 }
 
@@ -41,6 +51,34 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   return target.kind === "postgres" ? openPostgres(target.url, options) : openPglite(target.dataDir, options);
 }
 
+/**
+ * A pg pool whose connections LISTEN on the change channel first thing. `own` says which notifications
+ * a connection's own transactions sent: PostgreSQL names the sending backend; PGlite is one backend.
+ */
+function listeningPool(config: pg.PoolConfig, own: "by-backend" | "all") {
+  const listeners = new Set<(payload: string) => void>();
+  const pool = new pg.Pool({
+    ...config,
+    // Before the pool hands the connection out: no statement of ours can commit unheard.
+    onConnect: async (client) => {
+      client.on("notification", (notification) => {
+        if (notification.channel !== CHANGE_CHANNEL || notification.payload === undefined) return;
+        const processId = (client as unknown as { processID: number | null }).processID;
+        if (own === "by-backend" && notification.processId !== processId) return;
+        for (const listener of listeners) listener(notification.payload);
+      });
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    },
+  });
+  const ownChanges = {
+    subscribe(listener: (payload: string) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+  return { adapter: new PrismaPg(pool, { disposeExternalPool: true }), ownChanges };
+}
+
 function createClient(adapter: PrismaPg, { onQuery }: DatabaseOptions): PrismaClient {
   if (!onQuery) return new PrismaClient({ adapter });
   const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
@@ -51,10 +89,13 @@ function createClient(adapter: PrismaPg, { onQuery }: DatabaseOptions): PrismaCl
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const connection = connectionFromUrl(url);
-  const prisma = createClient(new PrismaPg({ ...connection, max: 10 }), options);
+  const { adapter, ownChanges } = listeningPool({ ...connection, max: 10 }, "by-backend");
+  const prisma = createClient(adapter, options);
   return {
+    kind: "postgres",
     prisma,
     connection,
+    ownChanges,
     isReachable: () => ping(prisma),
     close: () => prisma.$disconnect(),
   };
@@ -75,10 +116,13 @@ async function openPglite(dataDir: string | undefined, options: DatabaseOptions)
   const connection: pg.ClientConfig = { host: socketDir, port: 5432, user: "postgres", database: "postgres" };
   // One pooled connection: interleaving statements of two transactions on PGlite's single session
   // would mix them up.
-  const prisma = createClient(new PrismaPg({ ...connection, max: 1 }), options);
+  const { adapter, ownChanges } = listeningPool({ ...connection, max: 1 }, "all");
+  const prisma = createClient(adapter, options);
   return {
+    kind: "pglite",
     prisma,
     connection,
+    ownChanges,
     isReachable: () => ping(prisma),
     async close() {
       await prisma.$disconnect();

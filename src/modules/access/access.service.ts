@@ -9,7 +9,8 @@ import { AuditAction, type AuditService, type AuditSource } from "../audit/audit
 import type { Viewer } from "../auth/authenticate.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { type AclRule, allowsEverything, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
-import { createRequestAuthorizer, type RequestAuthorizer } from "./authorizer.ts";
+import type { AccessState } from "./access-state.ts";
+import { createRequestAuthorizer, createRuleIndexer, type RequestAuthorizer } from "./authorizer.ts";
 import { baseRules } from "./default-rules.ts";
 import type { DynamicRoles } from "./dynamic-roles.ts";
 
@@ -23,6 +24,8 @@ export interface AclRuleInput {
 
 export interface AccessDependencies {
   prisma: PrismaClient;
+  /** Roles and rules as authorization reads them (access-state.ts). */
+  state: AccessState;
   audit: AuditService;
   /** Custom dynamic roles (`$name` -> check) usable as ACL principals; see docs/authorization.md. */
   dynamicRoles: DynamicRoles;
@@ -44,7 +47,8 @@ const heldByEveryone = new Set<string>([
   DynamicRole.OWNER,
 ]);
 
-export function createAccessService({ prisma, audit, dynamicRoles, defaultRoleType }: AccessDependencies) {
+export function createAccessService({ prisma, state, audit, dynamicRoles, defaultRoleType }: AccessDependencies) {
+  const ruleIndex = createRuleIndexer();
   /** Audits a stored rule's creation or deletion (ACL_CHANGED) with the whole rule, which holds no secret. */
   const aclChanged = (source: AuditSource, change: "created" | "deleted", rule: StoredAclRule) =>
     audit.recordBy(source, {
@@ -73,11 +77,11 @@ export function createAccessService({ prisma, audit, dynamicRoles, defaultRoleTy
 
   return {
     /**
-     * The authorizer of one request. Roles come from the database on each request, never from the token;
-     * `viewer` is read on first use. `defaultRules` are those of the schema served (defaultRulesOf).
+     * The authorizer of one request. Roles come from the database (or its change-fed cache), never from
+     * the token; `viewer` is read on first use. `defaultRules` are those of the schema served (defaultRulesOf).
      */
     authorizer: (viewer: () => Viewer | null, defaultRules: readonly AclRule[]): RequestAuthorizer =>
-      createRequestAuthorizer({ prisma, viewer, dynamicRoles, defaultRules }),
+      createRequestAuthorizer({ prisma, state, viewer, dynamicRoles, defaultRules, ruleIndex }),
 
     listRules: () => prisma.aclRule.findMany({ orderBy: { id: "asc" } }),
 

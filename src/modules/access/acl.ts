@@ -139,11 +139,12 @@ export function candidateGroups(rules: readonly AclRule[], request: AccessReques
  * DENY beats ALLOW. No applicable rule means deny.
  */
 export async function resolveAccess(
-  rules: readonly AclRule[],
+  rules: readonly AclRule[] | RuleIndex,
   request: AccessRequest,
   holds: (principal: Principal) => boolean | Promise<boolean>,
 ): Promise<AccessDecision> {
-  for (const group of candidateGroups(rules, request)) {
+  const groups = "candidates" in rules ? rules.candidates(request) : candidateGroups(rules, request);
+  for (const group of groups) {
     for (const rule of group) {
       if (await holds({ type: rule.principalType, id: rule.principalId })) {
         return { allowed: rule.permission === "ALLOW", rule };
@@ -151,4 +152,28 @@ export async function resolveAccess(
     }
   }
   return { allowed: false, rule: null };
+}
+
+/** A rule list with each request's candidate groups worked out once, on first use (see indexRules). */
+export interface RuleIndex {
+  readonly rules: readonly AclRule[];
+  candidates(request: AccessRequest): readonly AclRule[][];
+}
+
+/**
+ * Indexes a rule list that does not change: the candidate groups of a resource and access type are
+ * computed (filtered and sorted) once, then shared by every request checking it. Resources are schema
+ * coordinates, so the index holds at most one entry per guarded field and access type.
+ */
+export function indexRules(rules: readonly AclRule[]): RuleIndex {
+  const byRequest = new Map<string, AclRule[][]>();
+  return {
+    rules,
+    candidates(request) {
+      const key = `${request.accessType} ${request.resource}`;
+      let groups = byRequest.get(key);
+      if (!groups) byRequest.set(key, (groups = candidateGroups(rules, request)));
+      return groups;
+    },
+  };
 }

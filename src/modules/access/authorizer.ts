@@ -1,19 +1,13 @@
 /**
- * The per-request authorizer: loads the caller's static roles and the stored rules once (in one batch,
- * on the first check), then answers every check of the request from memory. Built afresh for every
- * request, so an admin's change applies from the next request on.
+ * The per-request authorizer: reads the caller's static roles and the stored rules once (on the first
+ * check; from the change-fed cache of access-state.ts when warm), then answers every check of the
+ * request from memory. An admin's change applies from the next request on, on every instance within
+ * the change feed's bound.
  */
 import type { Viewer } from "../auth/authenticate.ts";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import {
-  type AccessDecision,
-  type AccessRequest,
-  type AclRule,
-  type Principal,
-  isRuleAccessType,
-  resolveAccess,
-} from "./acl.ts";
-import { BuiltinRoleType } from "../roles/builtin-roles.ts";
+import { type AccessDecision, type AccessRequest, type AclRule, indexRules, type Principal, resolveAccess, type RuleIndex } from "./acl.ts";
+import type { AccessState } from "./access-state.ts";
 import { type AccessTarget, type DynamicRoleInput, type DynamicRoles, type HeldRole, holdsDynamicRole } from "./dynamic-roles.ts";
 
 export interface RequestAuthorizer {
@@ -25,55 +19,49 @@ export interface RequestAuthorizer {
 }
 
 export interface AuthorizerDependencies {
+  /** For dynamic roles that read the database (`$owner` of an id argument, custom roles). */
   prisma: PrismaClient;
+  /** The caller's static roles and the stored rules (from memory when warm: access-state.ts). */
+  state: AccessState;
   /** Read on first use: the viewer is set by the authentication module while the context is built. */
   viewer: () => Viewer | null;
   dynamicRoles: DynamicRoles;
   /** Rules that hold without a stored row: the schema's (see defaultRulesOf in default-rules.ts). */
   defaultRules: readonly AclRule[];
+  /** Shared by every request of an app (createRuleIndexer); a fresh one indexes for this request only. */
+  ruleIndex?: RuleIndexer;
 }
 
-/** Stored rules with an access type the engine does not know are ignored rather than widened. */
-export async function loadStoredRules(prisma: PrismaClient): Promise<AclRule[]> {
-  const rows = await prisma.aclRule.findMany({ orderBy: { id: "asc" } });
-  return rows.flatMap((row) =>
-    isRuleAccessType(row.accessType)
-      ? [
-          {
-            resource: row.resource,
-            accessType: row.accessType,
-            principalType: row.principalType,
-            principalId: row.principalId,
-            permission: row.permission,
-          },
-        ]
-      : [],
-  );
-}
+export type RuleIndexer = (defaultRules: readonly AclRule[], stored: readonly AclRule[]) => RuleIndex;
 
 /**
- * The static roles of a caller in one statement: Public for anonymous callers; for a signed-in user,
- * Authenticated plus their primary and further roles.
+ * Indexes a default-rules list followed by a stored one, once per pair of lists (by identity): while the
+ * stored rules come from the cache, every request shares one index and its worked-out candidate groups.
  */
-export function loadHeldRoles(prisma: PrismaClient, viewer: Viewer | null): Promise<HeldRole[]> {
-  const where = viewer
-    ? {
-        OR: [
-          { type: BuiltinRoleType.AUTHENTICATED },
-          { primaryUsers: { some: { id: viewer.userId } } },
-          { members: { some: { userId: viewer.userId } } },
-        ],
-      }
-    : { type: BuiltinRoleType.PUBLIC };
-  return prisma.role.findMany({ where, select: { id: true, name: true, type: true }, orderBy: { id: "asc" } });
+export function createRuleIndexer(): RuleIndexer {
+  const indexes = new WeakMap<readonly AclRule[], WeakMap<readonly AclRule[], RuleIndex>>();
+  return (defaultRules, stored) => {
+    let byStored = indexes.get(defaultRules);
+    if (!byStored) indexes.set(defaultRules, (byStored = new WeakMap()));
+    let index = byStored.get(stored);
+    if (!index) byStored.set(stored, (index = indexRules([...defaultRules, ...stored])));
+    return index;
+  };
 }
 
-export function createRequestAuthorizer({ prisma, viewer, dynamicRoles, defaultRules }: AuthorizerDependencies): RequestAuthorizer {
-  let loaded: Promise<{ roles: HeldRole[]; rules: AclRule[] }> | undefined;
+export function createRequestAuthorizer({
+  prisma,
+  state,
+  viewer,
+  dynamicRoles,
+  defaultRules,
+  ruleIndex = createRuleIndexer(),
+}: AuthorizerDependencies): RequestAuthorizer {
+  let loaded: Promise<{ roles: readonly HeldRole[]; rules: RuleIndex }> | undefined;
   const load = () => {
-    loaded ??= Promise.all([loadHeldRoles(prisma, viewer()), loadStoredRules(prisma)]).then(([roles, stored]) => ({
+    loaded ??= Promise.all([state.heldRoles(viewer()), state.storedRules()]).then(([roles, stored]) => ({
       roles,
-      rules: [...defaultRules, ...stored],
+      rules: ruleIndex(defaultRules, stored),
     }));
     return loaded;
   };
@@ -105,6 +93,6 @@ export function createRequestAuthorizer({ prisma, viewer, dynamicRoles, defaultR
       return decision;
     },
     roles: async () => (await load()).roles,
-    rules: async () => (await load()).rules,
+    rules: async () => (await load()).rules.rules,
   };
 }

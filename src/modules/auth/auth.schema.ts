@@ -11,7 +11,7 @@ import { onAnyAccess } from "../access/acl-plugin.ts";
 import { AuthFailure } from "./failures.ts";
 import type { Page } from "../../lib/pages.ts";
 import { pageInfoFields } from "../../schema/pages.ts";
-import type { AuthResult, AuthUser, RequestMeta } from "./auth.service.ts";
+import type { AuthResult, MeUser, RequestMeta } from "./auth.service.ts";
 import { MAX_SESSIONS_PAGE } from "./session.flow.ts";
 
 /**
@@ -40,7 +40,7 @@ export function deliver(ctx: GatehouseContext, result: AuthResult): AuthResult {
   return { ...result, refreshToken: null };
 }
 
-const MeRole = builder.objectRef<AuthUser["primaryRole"]>("UsersPermissionsMeRole").implement({
+const MeRole = builder.objectRef<MeUser["primaryRole"]>("UsersPermissionsMeRole").implement({
   description: "The signed-in user's primary role, as Strapi returns it.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "The role's id." }),
@@ -50,7 +50,7 @@ const MeRole = builder.objectRef<AuthUser["primaryRole"]>("UsersPermissionsMeRol
   }),
 });
 
-export const Me = builder.objectRef<AuthUser>("UsersPermissionsMe").implement({
+export const Me = builder.objectRef<MeUser>("UsersPermissionsMe").implement({
   description: "The signed-in user, as Strapi's users-permissions plugin returns it.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "Numeric user id (Strapi's id)." }),

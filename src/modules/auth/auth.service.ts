@@ -10,7 +10,7 @@ import { createSessionFlow } from "./session.flow.ts";
 import { createSignInFlow } from "./sign-in.flow.ts";
 import { createSignUpFlow } from "./sign-up.flow.ts";
 
-export type { AuthDependencies, AuthResult, AuthUser, RequestMeta } from "./flow-kit.ts";
+export type { AuthDependencies, AuthResult, AuthUser, MeUser, RequestMeta } from "./flow-kit.ts";
 
 export function createAuthService(deps: AuthDependencies) {
   const kit = createFlowKit(deps);
@@ -21,7 +21,7 @@ export function createAuthService(deps: AuthDependencies) {
     ...createEmailConfirmationFlow(kit),
     ...createSessionFlow(kit),
     /** The request's viewer from its Authorization header (null when absent; UNAUTHENTICATED when invalid). */
-    authenticate: createAuthenticator({ prisma: deps.prisma, tokens: deps.tokens }),
+    authenticate: createAuthenticator({ tokens: deps.tokens, tokenState: deps.tokenState }),
   };
 }
 

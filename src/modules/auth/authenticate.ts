@@ -1,13 +1,15 @@
 /**
  * Turns the Authorization header into the request's viewer. A token is only half the story: the user
  * must still exist and not be blocked, and its session must not be revoked or expired, so blocking a
- * user or signing out takes effect on the very next request. A legacy token has no session: it must carry
- * the user's current token version instead (tokens from before the first bump carry none: version 0).
+ * user or signing out takes effect on the very next request on the instance that made the change, and
+ * within a second on every other (the token state is cached, kept exact by the change feed:
+ * token-state.ts). A legacy token has no session: it must carry the user's current token version
+ * instead (tokens from before the first bump carry none: version 0).
  */
 import { z } from "zod";
 import { FailureReason, invalidAccessToken } from "../../errors.ts";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { isSessionActive } from "./sessions.ts";
+import type { TokenStateReader } from "./token-state.ts";
 import type { TokenService } from "./tokens.ts";
 
 /**
@@ -26,7 +28,8 @@ const claimsSchema = z.object({
   ver: z.number().int().nonnegative().optional(),
 });
 
-export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenService }) {
+/** `tokenState` answers from memory when warm (token-state.ts), so a warm request sends no SQL. */
+export function createAuthenticator(deps: { tokens: TokenService; tokenState: TokenStateReader }) {
   return async function authenticate(request: Request): Promise<Viewer | null> {
     const header = request.headers.get("authorization");
     if (!header) return null;
@@ -38,19 +41,10 @@ export function createAuthenticator(deps: { prisma: PrismaClient; tokens: TokenS
     const userId = Number(claims.data.sub);
     const sessionId = claims.data.sid ?? null;
 
-    const user = await deps.prisma.user.findUnique({
-      where: { id: userId },
-      select: {
-        blocked: true,
-        tokenVersion: true,
-        sessions: sessionId
-          ? { where: { id: sessionId }, select: { revokedAt: true, expiresAt: true, lastUsedAt: true, idleLifespan: true } }
-          : false,
-      },
-    });
+    const user = await deps.tokenState.read(userId, sessionId);
     if (!user || user.blocked) throw invalidAccessToken("Invalid token");
     if (sessionId) {
-      const session = user.sessions?.[0];
+      const { session } = user;
       if (!session || !isSessionActive(session)) throw invalidAccessToken("Session expired or revoked", FailureReason.SESSION_ENDED);
     } else if ((claims.data.ver ?? 0) !== user.tokenVersion) {
       throw invalidAccessToken("Token revoked");

@@ -15,12 +15,15 @@ import { AuthFailure } from "./failures.ts";
 import { issueOneTimeCode } from "./one-time-codes.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { type SessionPolicy, startSession } from "./sessions.ts";
+import type { TokenStateReader } from "./token-state.ts";
 import type { TokenService } from "./tokens.ts";
 
 export interface AuthDependencies {
   prisma: PrismaClient;
   passwords: PasswordHasher;
   tokens: TokenService;
+  /** What authenticate checks tokens against (token-state.ts). */
+  tokenState: TokenStateReader;
   jwt: JwtConfig;
   publicUrl: string;
   /** Queues an email inside the caller's transaction (the one that stores its code); kick after commit. */
@@ -41,6 +44,17 @@ export interface RequestMeta {
 
 export const userWithRole = { primaryRole: true } satisfies Prisma.UserInclude;
 export type AuthUser = Prisma.UserGetPayload<{ include: typeof userWithRole }>;
+
+/** What `UsersPermissionsMe` shows of a user (never the password hash); an AuthUser is one too. */
+export interface MeUser {
+  id: number;
+  documentId: string;
+  username: string;
+  email: string;
+  confirmed: boolean;
+  blocked: boolean;
+  primaryRole: { id: number; name: string; description: string | null; type: string };
+}
 
 export interface AuthResult {
   /** Null while email confirmation is pending. */

@@ -5,8 +5,7 @@ import type { Prisma, Session } from "../../generated/prisma/client.ts";
 import { decodeCursor, encodeCursor, type Page, pageOf, pageSize } from "../../lib/pages.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import type { Viewer } from "./authenticate.ts";
-import type { FlowKit, RequestMeta } from "./flow-kit.ts";
-import { userWithRole } from "./flow-kit.ts";
+import type { FlowKit, MeUser, RequestMeta } from "./flow-kit.ts";
 import { code, parse } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
 import { revokeAllSessions, revokeSession, rotateRefreshToken } from "./sessions.ts";
@@ -79,7 +78,18 @@ export function createSessionFlow(kit: FlowKit) {
     return pageOf(rows, take, cursorOf, () => prisma.session.count({ where }));
   }
 
-  const getUser = (userId: number) => prisma.user.findUnique({ where: { id: userId }, include: userWithRole });
+  /**
+   * The signed-in user as `me` returns it, in one statement (Prisma would send one per relation) and
+   * only the columns it shows: never the password hash.
+   */
+  async function getUser(userId: number): Promise<MeUser | null> {
+    const rows = await prisma.$queryRaw<MeUser[]>`
+      SELECT u.id, u.document_id AS "documentId", u.username, u.email, u.confirmed, u.blocked,
+             json_build_object('id', r.id, 'name', r.name, 'description', r.description, 'type', r.type) AS "primaryRole"
+      FROM users u JOIN roles r ON r.id = u.primary_role_id
+      WHERE u.id = ${userId}`;
+    return rows[0] ?? null;
+  }
 
   return { refresh, logout, revokeSession: revokeOwnSession, listSessions, getUser };
 }

@@ -28,7 +28,11 @@ export interface SigningKeys {
 export async function loadSigningKeys(jwt: JwtConfig, dataDir: string): Promise<SigningKeys> {
   if (jwt.algorithm === "HS256") {
     if (!jwt.secret) throw new Error("JWT_SECRET is required with HS256");
-    const key = new TextEncoder().encode(jwt.secret);
+    // Imported once as a CryptoKey: given the raw bytes, jose imports them again on every sign and verify.
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(jwt.secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]);
     return { algorithm: "HS256", current: { kid: "hs256", key }, verificationKeys: new Map([["hs256", key]]), jwks: { keys: [] } };
   }
   const algorithm = jwt.algorithm;

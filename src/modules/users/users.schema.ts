@@ -15,6 +15,8 @@ import { MAX_PAGE_SIZE, type UserPage as UserPageShape } from "./users.service.t
 
 export const User = builder.prismaObject("User", {
   description: "An account.",
+  // Only the columns a query asks for (each exposed field adds its own): never the password hash.
+  select: { id: true },
   fields: (t) => ({
     id: t.exposeID("id", { description: "Numeric user id; the entity key other subgraphs use." }),
     documentId: t.exposeID("documentId", { description: "Strapi 5's stable document id." }),
@@ -31,6 +33,7 @@ export const User = builder.prismaObject("User", {
     profile: t.field({
       type: "JSONObject",
       description: "Extra profile fields (settings.registerAllowedFields).",
+      select: { profile: true },
       // Always an object: the column defaults to {} and every writer stores an object.
       resolve: (user) => user.profile as Record<string, unknown>,
     }),

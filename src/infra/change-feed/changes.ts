@@ -1,0 +1,25 @@
+/**
+ * What the change feed carries: the notifications that the triggers of migration
+ * 20261201170000_auth_change_feed send, on one PostgreSQL channel, for every write that can change
+ * whether an access token is still good or what its holder may do. The same payloads travel on Redis.
+ */
+
+/** The PostgreSQL channel of the triggers (NOTIFY is per database, so every database has its own). */
+export const CHANGE_CHANNEL = "gatehouse_auth_changes";
+
+/**
+ * - `user`: that user's blocked state, token version, sessions or static roles changed (or the user went);
+ * - `roles`: roles themselves changed (a name, a deleted role): every user's held roles;
+ * - `rules`: the stored ACL rules changed;
+ * - `all`: forget everything (a truncated table, or the feed itself was interrupted).
+ */
+export type Change = { kind: "user"; userId: number } | { kind: "roles" } | { kind: "rules" } | { kind: "all" };
+
+/** A payload as the triggers write it; null for anything else (never trusted to mean less than `all`). */
+export function parseChange(payload: string): Change | null {
+  if (payload === "roles" || payload === "rules" || payload === "all") return { kind: payload };
+  const match = /^user:(\d{1,15})$/.exec(payload);
+  return match ? { kind: "user", userId: Number(match[1]) } : null;
+}
+
+export const formatChange = (change: Change): string => (change.kind === "user" ? `user:${change.userId}` : change.kind);
