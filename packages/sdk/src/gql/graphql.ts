@@ -35,6 +35,7 @@ export type AuditAction =
   | 'SESSION_REVOKED'
   | 'SETTINGS_CHANGED'
   | 'USER_BLOCKED'
+  | 'USER_CREATED'
   | 'USER_DELETED'
   | 'USER_REGISTERED'
   | 'USER_UNBLOCKED';
