@@ -522,3 +522,12 @@ export function loadConfig(env: Environment = process.env): Config {
     },
   };
 }
+
+/**
+ * One variable the operator named at run time (`gatehouse users create --password-env VAR`): this file
+ * stays the only reader of the environment. Undefined when unset or empty.
+ */
+export function readNamedVariable(name: string, env: Environment = process.env): string | undefined {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
+}

@@ -23,6 +23,7 @@ import { createRolesService } from "./modules/roles/roles.service.ts";
 import { createRetentionService } from "./modules/retention/retention.service.ts";
 import { createSecurityService } from "./modules/security/security.service.ts";
 import { createSettingsService } from "./modules/settings/settings.service.ts";
+import { createStrapiImportService } from "./modules/strapi-import/strapi-import.service.ts";
 import { createUsersService } from "./modules/users/users.service.ts";
 
 export interface ServicesDependencies {
@@ -87,6 +88,8 @@ export async function createServices({
     audit,
   });
 
+  const strapiImport = createStrapiImportService({ prisma, audit, roles, access, settings });
+
   return {
     /** For plugin-prisma's query selections (`t.prismaField`); reads and writes go through the services. */
     prisma: prisma as PrismaClient,
@@ -100,6 +103,8 @@ export async function createServices({
     users,
     access,
     auth,
+    /** Users, roles and role permissions from a Strapi export (`gatehouse import strapi`). */
+    strapiImport,
     /** The pruning job; createApp starts it and close stops it. */
     retention,
     /** Stops what the services run themselves (the outbox worker, the retention job, the mail transport). */

@@ -15,6 +15,8 @@ export const AuditAction = {
   ACCOUNT_UNLOCKED: "ACCOUNT_UNLOCKED",
   USER_REGISTERED: "USER_REGISTERED",
   USER_CREATED: "USER_CREATED",
+  /** An import of accounts from another system (`gatehouse import strapi`); metadata has the counts. */
+  USERS_IMPORTED: "USERS_IMPORTED",
   PASSWORD_CHANGED: "PASSWORD_CHANGED",
   PASSWORD_RESET_REQUESTED: "PASSWORD_RESET_REQUESTED",
   PASSWORD_RESET: "PASSWORD_RESET",

@@ -34,6 +34,7 @@ export type AuditAction =
   | 'ROLE_CHANGED'
   | 'SESSION_REVOKED'
   | 'SETTINGS_CHANGED'
+  | 'USERS_IMPORTED'
   | 'USER_BLOCKED'
   | 'USER_CREATED'
   | 'USER_DELETED'
