@@ -6,48 +6,13 @@ import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStrapiArchive, StrapiArchiveError } from "../src/modules/strapi-import/strapi-archive.ts";
 import type { StrapiImportSummary } from "../src/modules/strapi-import/strapi-import.service.ts";
-import { buildStrapiExport, type FixtureOptions } from "./fixtures/strapi-export.ts";
+import { buildStrapiExport } from "./fixtures/strapi-export.ts";
+import { strapiFixture } from "./fixtures/strapi-users.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 import { Login, Me } from "./operations/auth.ts";
 import { Users } from "./operations/users.ts";
 
 const source = { actorId: null, ip: null, userAgent: "import-strapi.test" };
-
-/** Strapi's ids: 1 Authenticated and 2 Public as Strapi seeds them, then custom roles. */
-export const strapiFixture: FixtureOptions = {
-  roles: [
-    {
-      id: 1,
-      name: "Authenticated",
-      type: "authenticated",
-      permissions: ["plugin::users-permissions.user.me", "plugin::users-permissions.user.find", "plugin::users-permissions.auth.changePassword"],
-    },
-    { id: 2, name: "Public", type: "public", permissions: ["plugin::users-permissions.auth.callback", "plugin::users-permissions.auth.register"] },
-    {
-      id: 3,
-      name: "Editor",
-      type: "editor",
-      description: "Edits articles",
-      permissions: ["plugin::users-permissions.role.find", "plugin::users-permissions.user.update", "api::article.article.find"],
-    },
-    // A users-permissions role typed like our Admin: it never granted Strapi admin rights.
-    { id: 4, name: "Admin", type: "admin" },
-  ],
-  users: [
-    { id: 1, username: "alice", email: "alice@example.com", password: "alice old passphrase", role: 1, createdAt: "2024-01-02T03:04:05.000Z" },
-    { id: 2, username: "bob", email: "bob@example.com", password: "bob old passphrase", prefix: "$2b$", role: 3, extra: { city: "Lyon" } },
-    { id: 3, username: "Carol", email: "Carol@Example.COM", password: "carol old passphrase", prefix: "$2y$", role: 4, documentId: "carol0000000000000000doc" },
-    { id: 4, username: "dave", email: "dave@example.com", password: "dave old passphrase", blocked: true, role: 1 },
-    { id: 5, username: "erin", email: "erin@example.com", password: "erin old passphrase", confirmed: false, role: 1 },
-    { id: 6, username: "frank", email: "frank@example.com", provider: "google", hash: null, role: 1 },
-    { id: 7, username: "has space", email: "space@example.com", password: "whatever passphrase", role: 1 },
-    { id: 8, username: "alice2", email: "ALICE@example.com", password: "whatever passphrase", role: 1 },
-    { id: 9, username: "gina", email: "gina@example.com", hash: "$1$not-bcrypt", role: 1 },
-    { id: 10, username: "hank", email: "not an email", password: "whatever passphrase" },
-    // No role link: the default role.
-    { id: 11, username: "ivy", email: "ivy@example.com", password: "ivy old passphrase" },
-  ],
-};
 
 describe("gatehouse import strapi (service)", () => {
   let server: TestServer;
