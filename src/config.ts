@@ -178,7 +178,8 @@ export interface JwtConfig {
   secret: string | undefined;
   /**
    * Private signing keys as a JSON Web Key Set (JWT_SIGNING_KEYS). The first key signs; the others only
-   * verify, so a rotated-out key keeps its tokens valid until they expire. Required in production for
+   * verify, so a rotated-out key keeps its tokens valid until they expire. `gatehouse keys generate` and
+   * `keys rotate` keep the second one as the next key (published before it signs; see signing-keys.ts). Required in production for
    * asymmetric algorithms; in development keys are generated and kept under DATA_DIR/keys.
    */
   signingKeys: string | undefined;

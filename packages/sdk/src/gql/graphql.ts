@@ -107,6 +107,22 @@ export type UpdateMeInput = {
   username?: string | null | undefined;
 };
 
+/** An account created by an admin, as in Strapi's admin panel. */
+export type UserCreateInput = {
+  /** Default false. */
+  blocked?: boolean | null | undefined;
+  /** Default false, as in Strapi. */
+  confirmed?: boolean | null | undefined;
+  email: string;
+  /** Checked by the password policy. Omitted: the user is emailed a link to set their password (a reset code), unless blocked. */
+  password?: string | null | undefined;
+  /** Profile fields (any: an admin sets them). */
+  profile?: Record<string, unknown> | null | undefined;
+  /** The primary role, by id or type; the default role (settings) when omitted. */
+  role?: string | number | null | undefined;
+  username: string;
+};
+
 export type UserUpdateInput = {
   /** Blocking also revokes the user's sessions. */
   blocked?: boolean | null | undefined;
@@ -189,6 +205,13 @@ export type UserQueryVariables = Exact<{
 
 
 export type UserQuery = { user: { id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> } };
+
+export type CreateUserMutationVariables = Exact<{
+  data: UserCreateInput;
+}>;
+
+
+export type CreateUserMutation = { createUser: { id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> } };
 
 export type UpdateUserMutationVariables = Exact<{
   id: string | number;
@@ -653,6 +676,39 @@ fragment UserFields on User {
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<UserQuery, UserQueryVariables>;
+export const CreateUserDocument = new TypedDocumentString(`
+    mutation CreateUser($data: UserCreateInput!) {
+  createUser(data: $data) {
+    ...UserFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}
+fragment UserFields on User {
+  id
+  documentId
+  username
+  email
+  provider
+  confirmed
+  blocked
+  profile
+  role {
+    ...RoleFields
+  }
+  roles {
+    ...RoleFields
+  }
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateUserMutation, CreateUserMutationVariables>;
 export const UpdateUserDocument = new TypedDocumentString(`
     mutation UpdateUser($id: ID!, $data: UserUpdateInput!) {
   updateUser(id: $id, data: $data) {
