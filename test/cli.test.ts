@@ -148,6 +148,8 @@ describe("gatehouse CLI", () => {
       refused(await cli(["keys", "rotate"], { input: "not json" }), /keys rotate: JWT_SIGNING_KEYS must be a JSON Web Key Set/);
       refused(await cli(["users", "unlock", "ada"]), /lockouts are kept in the server's memory when REDIS_URL is not set/);
       refused(await cli(["import", "strapi", join(work, "no-such-export.tar.gz")]), /no such file/);
+      // The server's own configuration checks, on one line.
+      refused(await cli(["users", "list"], { env: { NODE_ENV: "production" } }), /^gatehouse: invalid configuration: .*PUBLIC_URL: must use https in production/);
       const help = await cli(["users", "create", "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain("--password-stdin");

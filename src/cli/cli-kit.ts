@@ -25,7 +25,9 @@ export function describeError(error: unknown): string {
     const { code, field } = error.extensions as { code?: string; field?: string };
     return `${error.message}${field ? ` (${field})` : ""}${code ? ` [${code}]` : ""}`;
   }
-  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof CliError) return error.message;
+  // The server lists configuration problems one per line; here they share one.
+  if (error instanceof ConfigError) return `invalid configuration: ${error.problems.join("; ")}${error.hint ? ` (${error.hint.replace(/\s+/g, " ").trim()})` : ""}`;
+  if (error instanceof DataDirLockedError || error instanceof CliError) return error.message;
   if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
   return String(error);
 }
