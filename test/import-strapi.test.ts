@@ -150,6 +150,24 @@ describe("gatehouse import strapi (service)", () => {
     }
   });
 
+  it("reports a role it cannot create and gives its users the default role", async () => {
+    const odd = await buildStrapiExport({
+      roles: [{ id: 9, name: "$special", type: "special" }],
+      users: [{ id: 40, username: "odd", email: "odd@example.com", password: "odd old passphrase", role: 9 }],
+    });
+    try {
+      const summary = await run({}, odd.file);
+      expect(summary.roles).toEqual([
+        { strapiType: "special", type: "special", name: "$special", outcome: "refused", reason: "Names starting with $ are dynamic roles" },
+      ]);
+      expect(summary).toMatchObject({ created: 1, failed: 0 });
+      const user = await server.prisma.user.findUniqueOrThrow({ where: { email: "odd@example.com" }, include: { primaryRole: true } });
+      expect(user.primaryRole.type).toBe("authenticated");
+    } finally {
+      await rm(odd.dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads uncompressed tars and refuses what is not a Strapi export", async () => {
     const plain = await buildStrapiExport({ ...strapiFixture, compress: false });
     try {

@@ -46,7 +46,9 @@ export interface RoleReport {
   strapiType: string;
   type: string;
   name: string;
-  outcome: "matched" | "created";
+  /** `refused`: its name or type is not acceptable here; its users get the default role. */
+  outcome: "matched" | "created" | "refused";
+  reason?: string;
 }
 
 export interface PermissionReport {
@@ -158,9 +160,14 @@ export function createStrapiImportService({ prisma, audit, roles, access, settin
       let name = isReservedRoleWord(slugify(strapiName)) ? `Strapi ${strapiName}` : strapiName;
       if (await prisma.role.findUnique({ where: { name }, select: { id: true } })) name = `${name} (Strapi)`;
       const description = text(entity.data.description) ?? null;
-      const id = dryRun ? -1 : (await roles.create({ name, type, description }, source)).id;
-      ids.set(String(entity.id), { id, type });
-      reports.push({ strapiType, type, name, outcome: "created" });
+      try {
+        const id = dryRun ? -1 : (await roles.create({ name, type, description }, source)).id;
+        ids.set(String(entity.id), { id, type });
+        reports.push({ strapiType, type, name, outcome: "created" });
+      } catch (error) {
+        if (!(error instanceof GraphQLError)) throw error;
+        reports.push({ strapiType, type, name, outcome: "refused", reason: error.message });
+      }
     }
     return { ids, reports };
   }
