@@ -13,6 +13,13 @@ import { userWithRole } from "./flow-kit.ts";
 import { AuthFailure } from "./failures.ts";
 import { parse, password } from "./inputs.ts";
 
+/**
+ * The first email a process renders compiles the MJML templates inside the transaction that stores its
+ * code: about a second, several on a busy machine (a fresh CLI process always pays it), which can pass
+ * Prisma's 5 s default for interactive transactions.
+ */
+const EMAIL_TRANSACTION_TIMEOUT_MS = 30_000;
+
 export interface CreateUserInput {
   username: string;
   email: string;
@@ -81,7 +88,7 @@ export function createCreateUserFlow(kit: FlowKit) {
         // The code and its email commit with the account, or neither does.
         if (setPasswordEmail) await kit.queueCodeEmail(tx, "PASSWORD_RESET", created, resetUrl);
         return created;
-      });
+      }, { timeout: EMAIL_TRANSACTION_TIMEOUT_MS });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw failure(AuthFailure.TAKEN);
       throw error;

@@ -87,6 +87,9 @@ export interface StrapiImportDependencies {
   settings: Pick<SettingsService, "getAdvanced">;
 }
 
+/** A batch of a thousand rows takes about a second; Prisma's 5 s default is too tight on a busy machine. */
+const BATCH_TRANSACTION_TIMEOUT_MS = 120_000;
+
 const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 /** Columns of a Strapi user that are not profile fields. */
 const STRAPI_USER_FIELDS = new Set([
@@ -386,16 +389,19 @@ export function createStrapiImportService({ prisma, audit, roles, access, settin
       }
     };
     try {
-      await prisma.$transaction(async (tx) => {
-        if (creates.length > 0) await tx.user.createMany({ data: creates.map((candidate) => candidate.data) });
-        await applyUpdates(tx);
-      });
+      await prisma.$transaction(
+        async (tx) => {
+          if (creates.length > 0) await tx.user.createMany({ data: creates.map((candidate) => candidate.data) });
+          await applyUpdates(tx);
+        },
+        { timeout: BATCH_TRANSACTION_TIMEOUT_MS },
+      );
       return creates.length;
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002") throw error;
     }
     // Someone created a matching account since the look-up: row by row, to find which.
-    await prisma.$transaction(applyUpdates);
+    await prisma.$transaction(applyUpdates, { timeout: BATCH_TRANSACTION_TIMEOUT_MS });
     let created = 0;
     for (const candidate of creates) {
       try {
