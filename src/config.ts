@@ -207,7 +207,8 @@ export interface JwtConfig {
   secret: string | undefined;
   /**
    * Private signing keys as a JSON Web Key Set (JWT_SIGNING_KEYS). The first key signs; the others only
-   * verify, so a rotated-out key keeps its tokens valid until they expire. Required in production for
+   * verify, so a rotated-out key keeps its tokens valid until they expire. `gatehouse keys generate` and
+   * `keys rotate` keep the second one as the next key (published before it signs; see signing-keys.ts). Required in production for
    * asymmetric algorithms; in development keys are generated and kept under DATA_DIR/keys.
    */
   signingKeys: string | undefined;
@@ -562,4 +563,13 @@ export function loadConfig(env: Environment = process.env): Config {
       emailConfirmationTokenLifespan: e.EMAIL_CONFIRMATION_TOKEN_LIFESPAN,
     },
   };
+}
+
+/**
+ * One variable the operator named at run time (`gatehouse users create --password-env VAR`): this file
+ * stays the only reader of the environment. Undefined when unset or empty.
+ */
+export function readNamedVariable(name: string, env: Environment = process.env): string | undefined {
+  const value = env[name];
+  return value === undefined || value === "" ? undefined : value;
 }

@@ -30,6 +30,7 @@ const database = await startDatabase(
     ? { kind: "postgres", url: config.databaseUrl }
     : { kind: "pglite", dataDir: join(config.dataDir, "pglite") },
   { admin: config.admin, passwords: createPasswordHasher({ cost: config.bcryptCost }) },
+  { holder: "the Gatehouse server" },
 ).catch((error: unknown) => {
   logger.error(`Could not open the database: ${(error as Error).message}`);
   process.exit(1);

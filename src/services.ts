@@ -28,6 +28,7 @@ import { createRolesService } from "./modules/roles/roles.service.ts";
 import { createRetentionService } from "./modules/retention/retention.service.ts";
 import { createSecurityService } from "./modules/security/security.service.ts";
 import { createSettingsService } from "./modules/settings/settings.service.ts";
+import { createStrapiImportService } from "./modules/strapi-import/strapi-import.service.ts";
 import { createUsersService } from "./modules/users/users.service.ts";
 
 export interface ServicesDependencies {
@@ -107,6 +108,7 @@ export async function createServices({
     audit,
   });
 
+  const strapiImport = createStrapiImportService({ prisma, audit, roles, access, settings });
   const oauth = createOAuthService({
     prisma,
     audit,
@@ -136,6 +138,8 @@ export async function createServices({
     users,
     access,
     auth,
+    /** Users, roles and role permissions from a Strapi export (`gatehouse import strapi`). */
+    strapiImport,
     oauth,
     /** The pruning job; createApp starts it and close stops it. */
     retention,

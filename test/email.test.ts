@@ -165,7 +165,7 @@ describe("email over SMTP", () => {
 });
 
 describe("email retries", () => {
-  it("marks an email FAILED after the configured attempts and drops its body", async () => {
+  it("marks an email FAILED after the configured attempts, keeping its body for `gatehouse outbox retry`", async () => {
     // A port that was just free and has nothing listening: every attempt is refused.
     const closed = await startMailServer();
     await closed.stop();
@@ -176,7 +176,8 @@ describe("email retries", () => {
         const current = await outboxRow(server.prisma, id);
         return current.status === "FAILED" ? current : undefined;
       }, "the email to be marked FAILED");
-      expect(row).toMatchObject({ attempts: 3, html: null, text: null, sentAt: null });
+      expect(row).toMatchObject({ attempts: 3, sentAt: null });
+      expect(row.text).toContain("code-four");
       expect(row.lastError).toMatch(/ECONNREFUSED|ECONNECTION/);
     } finally {
       await server.close();

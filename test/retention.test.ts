@@ -67,7 +67,11 @@ describe("retention", () => {
     await server.prisma.oneTimeToken.update({ where: { id: umaCode.id }, data: { expiresAt: daysAgo(1 / 24) } });
     await server.prisma.emailOutbox.update({ where: { id: umaEmail.id }, data: { sentAt: daysAgo(2) } });
     const failedEmail = await server.prisma.emailOutbox.create({
-      data: { to: "gone@example.com", from: "x@example.com", subject: "never sent", status: "FAILED", createdAt: daysAgo(40) },
+      data: { to: "gone@example.com", from: "x@example.com", subject: "never sent", status: "FAILED", text: "code", createdAt: daysAgo(40) },
+    });
+    // Failed a day ago: its body is kept for `gatehouse outbox retry`.
+    const recentFailure = await server.prisma.emailOutbox.create({
+      data: { to: "later@example.com", from: "x@example.com", subject: "failed", status: "FAILED", text: "code", createdAt: daysAgo(1) },
     });
 
     // Audit entries (the sign-ins above wrote some): one past AUDIT_RETENTION_DAYS=30, one just inside it.
@@ -86,7 +90,9 @@ describe("retention", () => {
     );
     const vic = await server.prisma.user.findUniqueOrThrow({ where: { username: "vic" } });
     expect((await server.prisma.oneTimeToken.findMany()).map((code) => code.userId)).toEqual([vic.id]);
-    expect((await server.prisma.emailOutbox.findMany({ orderBy: { id: "asc" } })).map((row) => row.id)).toEqual([vicEmail.id, failedEmail.id]);
+    expect((await server.prisma.emailOutbox.findMany({ orderBy: { id: "asc" } })).map((row) => row.id)).toEqual([vicEmail.id, failedEmail.id, recentFailure.id]);
+    expect(await server.prisma.emailOutbox.findUniqueOrThrow({ where: { id: failedEmail.id } })).toMatchObject({ html: null, text: null });
+    expect((await server.prisma.emailOutbox.findUniqueOrThrow({ where: { id: recentFailure.id } })).text).toBe("code");
     expect(await server.prisma.auditLog.count()).toBe(auditBefore - 1);
     expect(await server.prisma.auditLog.findUnique({ where: { id: entries[0]!.id } })).toBeNull();
     expect(await server.prisma.auditLog.findUnique({ where: { id: entries[1]!.id } })).not.toBeNull();

@@ -94,3 +94,21 @@ export const UpdateUserIdentity = graphql(`
     }
   }
 `);
+
+export const CreateUser = graphql(`
+  mutation CreateUser($data: UserCreateInput!) {
+    createUser(data: $data) {
+      id
+      documentId
+      username
+      email
+      provider
+      confirmed
+      blocked
+      profile
+      role {
+        type
+      }
+    }
+  }
+`);

@@ -13,6 +13,7 @@ import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.ts";
 import { CHANGE_CHANNEL } from "../change-feed/changes.ts";
 import { connectionFromUrl } from "./connection.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 
 export { connectionFromUrl };
 
@@ -45,6 +46,11 @@ export interface DatabaseOptions {
    * does not grow with its rows). Off by default: query events cost a little on every statement.
    */
   onQuery?: (sql: string) => void;
+  /**
+   * Who opens an embedded database on disk, as a second process is told when refused ("the Gatehouse
+   * server", "gatehouse users list"): see data-dir-lock.ts. Default "a Gatehouse process".
+   */
+  holder?: string;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
@@ -103,7 +109,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 
 async function openPglite(dataDir: string | undefined, options: DatabaseOptions): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const unlock = dataDir ? await lockDataDir(dataDir, options.holder ?? "a Gatehouse process") : async () => undefined;
+  const pglite = await PGlite.create(dataDir ? { dataDir } : {}).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
 
   // Unix socket paths are limited to ~107 bytes, so the socket lives in a short temp dir, not DATA_DIR.
   // pg connects to `<host>/.s.PGSQL.<port>` when host is a directory.
@@ -129,6 +139,7 @@ async function openPglite(dataDir: string | undefined, options: DatabaseOptions)
       await server.stop();
       await pglite.close();
       await rm(socketDir, { recursive: true, force: true });
+      await unlock();
     },
   };
 }

@@ -14,6 +14,8 @@ const ACTION_DESCRIPTIONS = {
   ACCOUNT_LOCKED: "Repeated failures locked an account for a while.",
   ACCOUNT_UNLOCKED: "An admin unlocked an account.",
   USER_REGISTERED: "An account was created by register.",
+  USER_CREATED: "An admin created an account (createUser or `gatehouse users create`).",
+  USERS_IMPORTED: "Users were imported from a Strapi export (`gatehouse import strapi`).",
   PASSWORD_CHANGED: "A user changed their password.",
   PASSWORD_RESET_REQUESTED: "A password reset email was asked for.",
   PASSWORD_RESET: "A password was reset with an emailed code.",

@@ -3,6 +3,7 @@
  * per flow. Plain inputs in, plain records out: no GraphQL here.
  */
 import { createAuthenticator } from "./authenticate.ts";
+import { createCreateUserFlow } from "./create-user.flow.ts";
 import { createEmailConfirmationFlow } from "./email-confirmation.flow.ts";
 import { type AuthDependencies, createFlowKit } from "./flow-kit.ts";
 import { createPasswordFlow } from "./password.flow.ts";
@@ -10,6 +11,7 @@ import { createSessionFlow } from "./session.flow.ts";
 import { createSignInFlow } from "./sign-in.flow.ts";
 import { createSignUpFlow } from "./sign-up.flow.ts";
 
+export type { CreatedUser, CreateUserInput } from "./create-user.flow.ts";
 export type { AuthDependencies, AuthResult, AuthUser, MeUser, RequestMeta } from "./flow-kit.ts";
 
 export function createAuthService(deps: AuthDependencies) {
@@ -20,6 +22,7 @@ export function createAuthService(deps: AuthDependencies) {
     ...createPasswordFlow(kit),
     ...createEmailConfirmationFlow(kit),
     ...createSessionFlow(kit),
+    ...createCreateUserFlow(kit),
     /** The request's viewer from its Authorization header (null when absent; UNAUTHENTICATED when invalid). */
     authenticate: createAuthenticator({ tokens: deps.tokens, tokenState: deps.tokenState }),
   };

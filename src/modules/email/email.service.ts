@@ -7,7 +7,7 @@ import type { Config } from "../../config.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { loadEmailTemplates, saveEmailTemplates } from "./email-settings.ts";
 import { createMailer, type MailMessage } from "./mailer.ts";
-import { createOutboxWorker, enqueueEmail, exponentialBackoff, type OutboxWorker } from "./outbox.ts";
+import { createOutboxWorker, enqueueEmail, exponentialBackoff, type OutboxWorker, requeueFailedEmails } from "./outbox.ts";
 import { createEmailRenderer, type TemplateVariables } from "./render-email.ts";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName, type EmailTemplates } from "./templates/index.ts";
 
@@ -51,6 +51,8 @@ export interface EmailService {
   saveTemplates(templates: EmailTemplates): Promise<void>;
   /** Wakes the worker; call after the transaction that enqueued has committed. */
   kick(): void;
+  /** FAILED emails back to PENDING with a fresh budget of attempts; resolves to how many (`gatehouse outbox retry`). */
+  retryFailed(): Promise<number>;
   /** Starts the outbox worker and stops it, waiting for an email in flight. */
   worker: OutboxWorker;
   /** Stops the worker and closes the mail transport. */
@@ -102,6 +104,11 @@ export function createEmailService({ config, prisma, logger }: EmailServiceDepen
     loadTemplates: () => loadEmailTemplates(prisma),
     saveTemplates: (templates) => saveEmailTemplates(prisma, templates),
     kick: worker.kick,
+    async retryFailed() {
+      const count = await requeueFailedEmails(prisma);
+      worker.kick();
+      return count;
+    },
     worker,
     async close() {
       clearTimeout(warmUp);

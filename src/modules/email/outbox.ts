@@ -74,6 +74,11 @@ export interface OutboxWorker {
   stop(): Promise<void>;
   /** Looks for due rows now (call after committing an enqueue). Never throws. */
   kick(): void;
+  /**
+   * Delivers what is due now, once, and resolves when done, whether or not the worker was started: for
+   * processes that do not run the worker (the CLI). Failures are settled as usual (retry later, FAILED).
+   */
+  flush(): Promise<void>;
 }
 
 interface ClaimedRow {
@@ -120,7 +125,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   async function deliver(row: ClaimedRow): Promise<void> {
     if (row.attempts > maxAttempts) {
       // Only reachable when workers died mid-send on the last attempt: give up rather than loop forever.
-      await settle(row, { status: EmailStatus.FAILED, html: null, text: null, lastError: "abandoned: lease expired" });
+      await settle(row, { status: EmailStatus.FAILED, lastError: "abandoned: lease expired" });
       return;
     }
     try {
@@ -128,11 +133,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (error) {
       const lastError = (error as Error).message.slice(0, 500);
       const failed = row.attempts >= maxAttempts;
-      // Bodies hold one-time codes: a row that will never be sent does not keep them.
+      // A FAILED row keeps its bodies so that `gatehouse outbox retry` can send it once the mail server
+      // works again; the codes in them expire as they would in a pending row, and the retention job
+      // clears the bodies of failed rows a week later.
       await settle(
         row,
         failed
-          ? { status: EmailStatus.FAILED, html: null, text: null, lastError }
+          ? { status: EmailStatus.FAILED, lastError }
           : { lastError, nextAttemptAt: new Date(Date.now() + backoff(row.attempts)) },
       );
       const outcome = failed ? "giving up" : "will retry";
@@ -195,5 +202,29 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await running;
     },
     kick,
+    async flush() {
+      await running;
+      const wasStopped = stopped;
+      stopped = false;
+      try {
+        await drain();
+      } catch (error) {
+        logger.error(`Email outbox: ${(error as Error).message}`);
+      } finally {
+        stopped = wasStopped;
+      }
+    },
   };
+}
+
+/**
+ * Puts FAILED emails back to PENDING with a fresh budget of attempts (the operator has fixed the mail
+ * server): the next worker round sends them. Only rows that still hold a body qualify.
+ */
+export async function requeueFailedEmails(prisma: PrismaClient, now = new Date()): Promise<number> {
+  const { count } = await prisma.emailOutbox.updateMany({
+    where: { status: EmailStatus.FAILED, OR: [{ html: { not: null } }, { text: { not: null } }] },
+    data: { status: EmailStatus.PENDING, attempts: 0, nextAttemptAt: now },
+  });
+  return count;
 }

@@ -53,6 +53,8 @@ export const RETENTION_LOCK_KEY = 7_146_932_015_004_117n;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Delivered emails stay visible this long after delivery (their bodies were cleared when sent). */
 const DELIVERED_OUTBOX_KEPT_MS = DAY_MS;
+/** Failed emails keep their bodies for `gatehouse outbox retry` for a week; the row itself stays. */
+const FAILED_OUTBOX_BODY_KEPT_MS = 7 * DAY_MS;
 /** A large backlog (the first run on an old database) may take a while; the default is 5 s. */
 const TRANSACTION_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -72,6 +74,11 @@ export function createRetentionService({ prisma, config, logger }: RetentionDepe
         const oauthStates = await tx.oAuthState.deleteMany({ where: { expiresAt: { lte: now } } });
         const outbox = await tx.emailOutbox.deleteMany({
           where: { status: "SENT", sentAt: { lte: new Date(now.getTime() - DELIVERED_OUTBOX_KEPT_MS) } },
+        });
+        // Failed rows stay for operators to see; the bodies (and the codes in them) only as long as a retry makes sense.
+        await tx.emailOutbox.updateMany({
+          where: { status: "FAILED", createdAt: { lte: new Date(now.getTime() - FAILED_OUTBOX_BODY_KEPT_MS) }, OR: [{ html: { not: null } }, { text: { not: null } }] },
+          data: { html: null, text: null },
         });
         const audit = await tx.auditLog.deleteMany({
           where: { createdAt: { lt: new Date(now.getTime() - config.auditRetentionDays * DAY_MS) } },

@@ -35,7 +35,8 @@ const undeletableRoles = new Set<string>(Object.values(BuiltinRoleType));
 
 // Accents are dropped rather than turned into dashes ("Équipe" -> "equipe"), so a look-alike of a
 // reserved word slugs to that word and is refused.
-const slugify = (name: string) =>
+/** A role's type as derived from a name or a requested type: `createRole` stores this form. */
+export const slugify = (name: string) =>
   name
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")

@@ -105,6 +105,21 @@ const UserUpdateInput = builder.inputType("UserUpdateInput", {
   }),
 });
 
+const UserCreateInput = builder.inputType("UserCreateInput", {
+  description: "An account created by an admin, as in Strapi's admin panel.",
+  fields: (t) => ({
+    username: t.string({ required: true, description: "Unique case-insensitively; the shared identity rules apply." }),
+    email: t.string({ required: true, description: "Stored lower-cased; unique." }),
+    password: t.string({
+      description: "Checked by the password policy. Omitted: the user is emailed a link to set their password (a reset code), unless blocked.",
+    }),
+    confirmed: t.boolean({ description: "Default false, as in Strapi." }),
+    blocked: t.boolean({ description: "Default false." }),
+    role: t.id({ description: "The primary role, by id or type; the default role (settings) when omitted." }),
+    profile: t.field({ type: "JSONObject", description: "Profile fields (any: an admin sets them)." }),
+  }),
+});
+
 const UpdateMeInput = builder.inputType("UpdateMeInput", {
   description: "What a user may change on their own account.",
   fields: (t) => ({
@@ -148,6 +163,15 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
+  createUser: t.prismaField({
+    type: User,
+    description: "Creates an account (admins). Audited as USER_CREATED.",
+    args: { data: t.arg({ type: UserCreateInput, required: true, description: "The new account." }) },
+    resolve: async (query, _root, { data }, ctx) => {
+      const { user } = await ctx.services.auth.createUser(data, auditSourceOf(ctx));
+      return ctx.services.users.get(user.id, query);
+    },
+  }),
   updateUser: t.prismaField({
     type: User,
     description: "An admin changes a user (username, email, blocked, confirmed, primary role, profile). Audited.",

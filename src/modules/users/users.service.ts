@@ -88,7 +88,8 @@ export interface UsersDependencies {
    * old address must not work). Injected, so that users does not depend on auth, which depends on users.
    */
   credentials: {
-    revokeSessions(tx: Prisma.TransactionClient, userId: number, reason: string): Promise<unknown>;
+    /** Resolves to the number of sessions ended. */
+    revokeSessions(tx: Prisma.TransactionClient, userId: number, reason: string): Promise<number>;
     revokeOneTimeCodes(tx: Prisma.TransactionClient, userId: number): Promise<unknown>;
   };
 }
@@ -229,7 +230,23 @@ export function createUsersService({ prisma, audit, roles, settings, lockout, cr
     await audit.recordBy(source, { action: AuditAction.ACCOUNT_UNLOCKED, targetType: "User", targetId: id });
   }
 
-  return { findPage, count, loadMany, get: getUser, update, updateSelf, delete: deleteUser, unlock };
+  /**
+   * Ends every session of a user (and their legacy tokens), as blocking does, without blocking them: an
+   * operator's answer to a stolen device or token. Returns how many open sessions ended.
+   */
+  async function revokeSessions(id: number, source: AuditSource): Promise<number> {
+    await getUser(id, { select: { id: true } });
+    const count = await prisma.$transaction((tx) => credentials.revokeSessions(tx, id, "revoked-by-admin"));
+    await audit.recordBy(source, {
+      action: AuditAction.SESSION_REVOKED,
+      targetType: "User",
+      targetId: id,
+      metadata: { reason: "revoked-by-admin", sessions: count },
+    });
+    return count;
+  }
+
+  return { findPage, count, loadMany, get: getUser, update, updateSelf, delete: deleteUser, unlock, revokeSessions };
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;

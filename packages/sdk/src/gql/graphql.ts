@@ -66,8 +66,12 @@ export type AuditAction =
   | 'SESSION_REVOKED'
   /** The settings or an email template changed. */
   | 'SETTINGS_CHANGED'
+  /** Users were imported from a Strapi export (`gatehouse import strapi`). */
+  | 'USERS_IMPORTED'
   /** An admin blocked a user. */
   | 'USER_BLOCKED'
+  /** An admin created an account (createUser or `gatehouse users create`). */
+  | 'USER_CREATED'
   /** An admin deleted a user. */
   | 'USER_DELETED'
   /** An account was created by register. */
@@ -175,6 +179,24 @@ export type UpdateMeInput = {
   username?: string | null | undefined;
 };
 
+/** An account created by an admin, as in Strapi's admin panel. */
+export type UserCreateInput = {
+  /** Default false. */
+  blocked?: boolean | null | undefined;
+  /** Default false, as in Strapi. */
+  confirmed?: boolean | null | undefined;
+  /** Stored lower-cased; unique. */
+  email: string;
+  /** Checked by the password policy. Omitted: the user is emailed a link to set their password (a reset code), unless blocked. */
+  password?: string | null | undefined;
+  /** Profile fields (any: an admin sets them). */
+  profile?: Record<string, unknown> | null | undefined;
+  /** The primary role, by id or type; the default role (settings) when omitted. */
+  role?: string | number | null | undefined;
+  /** Unique case-insensitively; the shared identity rules apply. */
+  username: string;
+};
+
 /** An admin's changes to a user; fields left out keep their value. */
 export type UserUpdateInput = {
   /** Blocking also revokes the user's sessions. */
@@ -273,6 +295,13 @@ export type UserQueryVariables = Exact<{
 
 
 export type UserQuery = { user: { id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> } };
+
+export type CreateUserMutationVariables = Exact<{
+  data: UserCreateInput;
+}>;
+
+
+export type CreateUserMutation = { createUser: { id: string, documentId: string, username: string, email: string | null, provider: string, confirmed: boolean, blocked: boolean, profile: Record<string, unknown>, createdAt: string, updatedAt: string, role: { id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }, roles: Array<{ id: string, documentId: string, name: string, description: string | null, type: string, createdAt: string, updatedAt: string }> } };
 
 export type UpdateUserMutationVariables = Exact<{
   id: string | number;
@@ -744,6 +773,39 @@ fragment UserFields on User {
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<UserQuery, UserQueryVariables>;
+export const CreateUserDocument = new TypedDocumentString(`
+    mutation CreateUser($data: UserCreateInput!) {
+  createUser(data: $data) {
+    ...UserFields
+  }
+}
+    fragment RoleFields on Role {
+  id
+  documentId
+  name
+  description
+  type
+  createdAt
+  updatedAt
+}
+fragment UserFields on User {
+  id
+  documentId
+  username
+  email
+  provider
+  confirmed
+  blocked
+  profile
+  role {
+    ...RoleFields
+  }
+  roles {
+    ...RoleFields
+  }
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateUserMutation, CreateUserMutationVariables>;
 export const UpdateUserDocument = new TypedDocumentString(`
     mutation UpdateUser($id: ID!, $data: UserUpdateInput!) {
   updateUser(id: $id, data: $data) {
