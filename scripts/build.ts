@@ -14,6 +14,7 @@ import { readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { preparePgliteTemplate } from "../src/infra/db/pglite.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT_DIR = join(ROOT, "dist");
@@ -41,13 +42,13 @@ const options: esbuild.BuildOptions = {
   logLevel: "warning",
 };
 
-/** Removes files of earlier builds (chunk names carry a content hash, so old ones would pile up). */
+/** Removes code of earlier builds (chunk names carry a content hash, so old ones would pile up). */
 async function removeStale(result: esbuild.BuildResult): Promise<void> {
   const current = new Set(Object.keys(result.metafile?.outputs ?? {}).map((file) => join(ROOT, file)));
   const entries = await readdir(OUT_DIR, { recursive: true, withFileTypes: true }).catch(() => []);
   await Promise.all(
     entries
-      .filter((entry) => entry.isFile() && !current.has(join(entry.parentPath, entry.name)))
+      .filter((entry) => entry.isFile() && /\.js(\.map)?$/.test(entry.name) && !current.has(join(entry.parentPath, entry.name)))
       .map((entry) => rm(join(entry.parentPath, entry.name), { force: true })),
   );
 }
@@ -58,6 +59,14 @@ async function buildOnce(): Promise<void> {
   await removeStale(result);
   const files = Object.keys(result.metafile?.outputs ?? {}).filter((file) => file.endsWith(".js"));
   console.log(`Built ${files.length} files into ${relative(ROOT, OUT_DIR)}/ in ${Math.round(performance.now() - started)} ms`);
+  await prepareTemplate();
+}
+
+/** The embedded database's template (src/infra/db/pglite.ts), made once per PGlite version. */
+async function prepareTemplate(): Promise<void> {
+  const started = performance.now();
+  const { file, created } = await preparePgliteTemplate();
+  if (created) console.log(`Prepared ${relative(ROOT, file)} in ${Math.round(performance.now() - started)} ms`);
 }
 
 /** Rebuilds on change and runs the server on each successful build, stopping the previous one first. */
@@ -95,6 +104,7 @@ async function watch(): Promise<void> {
     },
   };
 
+  await prepareTemplate();
   const context = await esbuild.context({ ...options, plugins: [restart] });
   await context.watch();
   const shutdown = async () => {

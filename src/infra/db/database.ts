@@ -10,6 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.ts";
 import { connectionFromUrl } from "./connection.ts";
+import { createPglite } from "./pglite.ts";
 
 export { connectionFromUrl };
 
@@ -60,12 +61,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 
 async function openPglite(dataDir: string | undefined, options: DatabaseOptions): Promise<Database> {
   // Imported here: a server on PostgreSQL never loads the embedded database.
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("@electric-sql/pglite-socket"),
-  ]);
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const pglite = await createPglite(dataDir);
 
   // Unix socket paths are limited to ~107 bytes, so the socket lives in a short temp dir, not DATA_DIR.
   // pg connects to `<host>/.s.PGSQL.<port>` when host is a directory.

@@ -5,26 +5,12 @@
  * therefore take turns on one PostgreSQL database.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import pg from "pg";
+import { migrationsDir } from "./project-files.ts";
 
-/**
- * prisma/migrations in the nearest directory above this file that has one: the sources
- * (src/infra/db/) and the build (dist/, one bundle) sit at different depths below the project root.
- */
-function findMigrationsDir(): string {
-  const from = dirname(fileURLToPath(import.meta.url));
-  for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, "prisma", "migrations");
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error(`No prisma/migrations directory above ${from}`);
-  }
-}
-
-export const defaultMigrationsDir = findMigrationsDir();
+export const defaultMigrationsDir = migrationsDir;
 
 // Same advisory lock key as Prisma's migrate, so two starting instances (or the CLI) never interleave.
 const MIGRATION_LOCK_KEY = 72707369;
