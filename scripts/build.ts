@@ -15,6 +15,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { preparePgliteTemplate } from "../src/infra/db/pglite.ts";
+import { precompileDefaultTemplates } from "../src/modules/email/precompiled-templates.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT_DIR = join(ROOT, "dist");
@@ -59,14 +60,19 @@ async function buildOnce(): Promise<void> {
   await removeStale(result);
   const files = Object.keys(result.metafile?.outputs ?? {}).filter((file) => file.endsWith(".js"));
   console.log(`Built ${files.length} files into ${relative(ROOT, OUT_DIR)}/ in ${Math.round(performance.now() - started)} ms`);
-  await prepareTemplate();
+  await prepareData();
 }
 
-/** The embedded database's template (src/infra/db/pglite.ts), made once per PGlite version. */
-async function prepareTemplate(): Promise<void> {
+/**
+ * Data files the server reads from dist/: the embedded database's template (src/infra/db/pglite.ts, made
+ * once per PGlite version) and the default email templates compiled with MJML (precompiled-templates.ts).
+ */
+async function prepareData(): Promise<void> {
   const started = performance.now();
   const { file, created } = await preparePgliteTemplate();
   if (created) console.log(`Prepared ${relative(ROOT, file)} in ${Math.round(performance.now() - started)} ms`);
+  const { file: templates, written } = await precompileDefaultTemplates();
+  if (written) console.log(`Compiled the default email templates into ${relative(ROOT, templates)}`);
 }
 
 /** Rebuilds on change and runs the server on each successful build, stopping the previous one first. */
@@ -104,7 +110,7 @@ async function watch(): Promise<void> {
     },
   };
 
-  await prepareTemplate();
+  await prepareData();
   const context = await esbuild.context({ ...options, plugins: [restart] });
   await context.watch();
   const shutdown = async () => {

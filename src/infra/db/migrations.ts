@@ -8,7 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
-import { migrationsDir } from "./project-files.ts";
+import { migrationsDir } from "../project-files.ts";
 
 export const defaultMigrationsDir = migrationsDir;
 

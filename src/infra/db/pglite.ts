@@ -12,7 +12,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
-import { buildDir } from "./project-files.ts";
+import { buildDir } from "../project-files.ts";
 
 /**
  * PostgreSQL's default 128 MB of shared buffers is zeroed at boot and so stays resident: it was most of

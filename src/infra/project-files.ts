@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * The nearest directory above this file holding package.json and prisma/: the project root. The sources
- * (src/infra/db/) and the build (dist/, bundled) sit at different depths below it.
+ * (src/infra/) and the build (dist/, bundled) sit at different depths below it.
  */
 function findProjectRoot(): string {
   const from = dirname(fileURLToPath(import.meta.url));
