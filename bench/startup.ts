@@ -45,6 +45,8 @@ const kinds: DatabaseKind[] = databaseUrl ? ["postgres", "pglite"] : ["pglite"];
 
 interface StartSample {
   coldStartMs: number;
+  /** CPU time of the server until its first 200. */
+  cpuMs: number;
   idleRssMb: number;
 }
 /** checkout label → database → first starts and restarts. */
@@ -89,7 +91,7 @@ async function startOnce(checkout: Checkout, dataDir: string, database: BenchDat
   await sleep(settleMs);
   const { rssMb } = await server.memory();
   await server.stop();
-  return { coldStartMs: server.coldStartMs, idleRssMb: rssMb };
+  return { coldStartMs: server.coldStartMs, cpuMs: server.coldStartCpuMs, idleRssMb: rssMb };
 }
 
 try {
@@ -108,26 +110,32 @@ try {
         const bucket = samples.get(checkout.label)![kind];
         bucket.first.push(first);
         bucket.restart.push(restart);
-        console.log(
-          `round ${r + 1} ${kind} ${checkout.label}: first start ${Math.round(first.coldStartMs)} ms ` +
-            `(idle ${Math.round(first.idleRssMb)} MB), restart ${Math.round(restart.coldStartMs)} ms (idle ${Math.round(restart.idleRssMb)} MB)`,
-        );
+        const describe = (sample: StartSample) =>
+          `${Math.round(sample.coldStartMs)} ms (CPU ${Math.round(sample.cpuMs)} ms, idle ${Math.round(sample.idleRssMb)} MB)`;
+        console.log(`round ${r + 1} ${kind} ${checkout.label}: first start ${describe(first)}, restart ${describe(restart)}`);
         await database?.drop();
       }
     }
   }
 
-  console.log(`\nMedians of ${rounds} rounds (cold start = spawn → first 200 from /graphql; idle RSS ${settleMs} ms after it):`);
-  const rows: string[][] = [["checkout", "database", "first start ms", "restart ms", "idle RSS MB (restart)"]];
+  console.log(
+    `\nMedians of ${rounds} rounds (cold start = spawn → first 200 from /graphql, wall clock and the server's CPU time; ` +
+      `idle RSS ${settleMs} ms after it), load average now ${loadavg().map((l) => l.toFixed(1)).join(" ")}:`,
+  );
+  const rows: string[][] = [
+    ["checkout", "database", "first start ms", "CPU ms", "idle RSS MB", "restart ms", "CPU ms", "idle RSS MB"],
+  ];
   for (const checkout of checkouts) {
     for (const kind of kinds) {
       const { first, restart } = samples.get(checkout.label)![kind];
       rows.push([
         checkout.label,
         kind === "postgres" ? "PostgreSQL" : "PGlite",
-        String(Math.round(median(first.map((s) => s.coldStartMs)))),
-        String(Math.round(median(restart.map((s) => s.coldStartMs)))),
-        String(round(median(restart.map((s) => s.idleRssMb)), 0)),
+        ...[first, restart].flatMap((runs) => [
+          String(Math.round(median(runs.map((s) => s.coldStartMs)))),
+          String(Math.round(median(runs.map((s) => s.cpuMs)))),
+          String(round(median(runs.map((s) => s.idleRssMb)), 0)),
+        ]),
       ]);
     }
   }
