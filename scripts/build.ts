@@ -69,8 +69,8 @@ async function buildOnce(): Promise<void> {
  */
 async function prepareData(): Promise<void> {
   const started = performance.now();
-  const { file, created } = await preparePgliteTemplate();
-  if (created) console.log(`Prepared ${relative(ROOT, file)} in ${Math.round(performance.now() - started)} ms`);
+  const { template, created } = await preparePgliteTemplate();
+  if (created) console.log(`Prepared ${relative(ROOT, template.dir)} in ${Math.round(performance.now() - started)} ms`);
   const { file: templates, written } = await precompileDefaultTemplates();
   if (written) console.log(`Compiled the default email templates into ${relative(ROOT, templates)}`);
 }

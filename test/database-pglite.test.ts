@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startDatabase } from "../src/database.ts";
 import { openDatabase } from "../src/infra/db/database.ts";
-import { createPglite, pgliteTemplateFile } from "../src/infra/db/pglite.ts";
+import { createPglite, pgliteTemplate } from "../src/infra/db/pglite.ts";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 
 const passwords = createPasswordHasher({ cost: 4 });
@@ -30,14 +30,14 @@ describe("embedded PGlite on disk", () => {
 });
 
 describe("a new embedded database", () => {
-  it("is unpacked from a template when there is one, and runs on 16 MB of shared buffers", async () => {
+  it("starts from a template when there is one (copied on disk, unpacked in memory), on 16 MB of shared buffers", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gatehouse-pglite-template-"));
     try {
-      // A template with a marker table: finding the table in the new database proves it was unpacked.
-      const source = await createPglite();
+      // A template with a marker table: finding the table in a new database proves it came from there.
+      const template = { dir: join(dir, "template"), tarball: join(dir, "template.tar.gz") };
+      const source = await createPglite(template.dir);
       await source.exec("CREATE TABLE template_marker (id int); INSERT INTO template_marker VALUES (42)");
-      const template = join(dir, "template.tar.gz");
-      await writeFile(template, Buffer.from(await (await source.dumpDataDir("gzip")).arrayBuffer()));
+      await writeFile(template.tarball, Buffer.from(await (await source.dumpDataDir("gzip")).arrayBuffer()));
       await source.close();
 
       const dataDir = join(dir, "data");
@@ -46,18 +46,23 @@ describe("a new embedded database", () => {
       expect((await fresh.query<{ shared_buffers: string }>("SHOW shared_buffers")).rows[0]?.shared_buffers).toBe("16MB");
       await fresh.exec("INSERT INTO template_marker VALUES (43)");
       await fresh.close();
-      expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);
 
-      // An existing database is opened as it is, never unpacked over.
+      // An existing database is opened as it is, never overwritten by the template.
       const reopened = await createPglite(dataDir, template);
       expect((await reopened.query<{ id: number }>("SELECT id FROM template_marker ORDER BY id")).rows).toEqual([{ id: 42 }, { id: 43 }]);
       await reopened.close();
+
+      const inMemory = await createPglite(undefined, template);
+      expect((await inMemory.query<{ id: number }>("SELECT id FROM template_marker")).rows).toEqual([{ id: 42 }]);
+      await inMemory.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
   it("finds the template the build prepared (npm run build, run by postinstall and pretest)", () => {
-    expect(existsSync(pgliteTemplateFile())).toBe(true);
+    const template = pgliteTemplate();
+    expect(existsSync(join(template.dir, "PG_VERSION"))).toBe(true);
+    expect(existsSync(template.tarball)).toBe(true);
   });
 });

@@ -4,11 +4,11 @@
  *
  * initdb is most of a first start: PGlite runs it in a second, temporary PGlite instance, whose memory
  * the process keeps (≈ 700 MB RSS after a first start, ≈ 10 s on a busy two-core machine). The build
- * (`npm run build`, run by postinstall) runs it once and dumps the result; the server only unpacks it.
+ * (`npm run build`, run by postinstall) runs it once; the server copies the resulting data directory.
  * Without the template (a build that never ran), PGlite falls back to its own initdb.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -36,45 +36,61 @@ function pgliteVersion(): string {
   throw new Error("Cannot find the version of @electric-sql/pglite");
 }
 
-/** Where the build keeps the template of this PGlite version. */
-export function pgliteTemplateFile(): string {
-  return join(buildDir, "pglite", `template-${pgliteVersion()}.tar.gz`);
+/** The build's template of this PGlite version: a data directory, and the same as a gzipped tar. */
+export interface PgliteTemplate {
+  /** Copied into a new data directory on disk (a native copy: no tar to unpack through PGlite's FS). */
+  dir: string;
+  /** Unpacked by PGlite into an in-memory database (the tests'). */
+  tarball: string;
 }
 
-/** Creates the template unless it exists: initdb once, its data directory dumped as a gzipped tar. */
-export async function preparePgliteTemplate(): Promise<{ file: string; created: boolean }> {
-  const file = pgliteTemplateFile();
-  if (existsSync(file)) return { file, created: false };
+/** Where the build keeps the template of this PGlite version. */
+export function pgliteTemplate(): PgliteTemplate {
+  const base = join(buildDir, "pglite", `template-${pgliteVersion()}`);
+  return { dir: base, tarball: `${base}.tar.gz` };
+}
+
+/** Creates the template unless it exists: initdb once, into a directory, also dumped as a gzipped tar. */
+export async function preparePgliteTemplate(): Promise<{ template: PgliteTemplate; created: boolean }> {
+  const template = pgliteTemplate();
+  if (existsSync(template.dir) && existsSync(template.tarball)) return { template, created: false };
   const { PGlite } = await loadPglite();
-  const db = await PGlite.create();
+  // Made aside and renamed: a concurrent build or server never sees half a template.
+  const partial = `${template.dir}.${process.pid}.partial`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(dirname(partial), { recursive: true });
+  const db = await PGlite.create({ dataDir: partial });
   try {
     const dump = await db.dumpDataDir("gzip");
-    await mkdir(dirname(file), { recursive: true });
-    // Written aside and renamed: a concurrent build or server never reads half a template.
-    const partial = `${file}.${process.pid}.partial`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-    await rename(partial, file);
+    await writeFile(`${partial}.tar.gz`, Buffer.from(await dump.arrayBuffer()));
   } finally {
     await db.close();
   }
+  await rm(template.dir, { recursive: true, force: true });
+  await rename(partial, template.dir);
+  await rename(`${partial}.tar.gz`, template.tarball);
   // Templates of other PGlite versions are of no further use.
-  for (const name of await readdir(dirname(file))) {
-    if (name !== basename(file) && !name.endsWith(".partial")) await rm(join(dirname(file), name), { force: true });
+  const current = new Set([basename(template.dir), basename(template.tarball)]);
+  for (const name of await readdir(dirname(template.dir))) {
+    if (!current.has(name) && !name.includes(".partial")) await rm(join(dirname(template.dir), name), { recursive: true, force: true });
   }
-  return { file, created: true };
+  return { template, created: true };
 }
 
 /**
- * Opens PGlite on `dataDir` (in memory without one), unpacking `templateFile` (the build's by default)
+ * Opens PGlite on `dataDir` (in memory without one), starting from `template` (the build's by default)
  * when the database is new.
  */
-export async function createPglite(dataDir?: string, templateFile = pgliteTemplateFile()): Promise<PGlite> {
+export async function createPglite(dataDir?: string, template: PgliteTemplate = pgliteTemplate()): Promise<PGlite> {
   const { PGlite } = await loadPglite();
-  const isNew = !dataDir || !existsSync(join(dataDir, "PG_VERSION"));
-  const template = isNew ? await readFile(templateFile).catch(() => undefined) : undefined;
+  let tarball: Blob | undefined;
+  if (!dataDir) tarball = await readFile(template.tarball).then((bytes) => new Blob([new Uint8Array(bytes)]), () => undefined);
+  else if (!existsSync(join(dataDir, "PG_VERSION")) && existsSync(template.dir)) {
+    await cp(template.dir, dataDir, { recursive: true });
+  }
   return PGlite.create({
     ...(dataDir ? { dataDir } : {}),
-    ...(template ? { loadDataDir: new Blob([template]) } : {}),
+    ...(tarball ? { loadDataDir: tarball } : {}),
     startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${SHARED_BUFFERS}`],
   });
 }
