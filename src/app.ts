@@ -12,7 +12,6 @@ import { corsPolicy } from "./http/cors.ts";
 import { GRAPHQL_ENDPOINT, HEALTH_ENDPOINT, httpPlugins } from "./http/index.ts";
 import { createResponseCookies } from "./http/use-response-cookies.ts";
 import { defaultRulesOf } from "./modules/access/default-rules.ts";
-import { createGatewayMode, gatewayReadiness } from "./gateway-mode.ts";
 import type { Gateway } from "./modules/gateway/gateway.ts";
 import { schema } from "./schema/index.ts";
 import { createServices, type Services, type ServicesDependencies } from "./services.ts";
@@ -43,10 +42,15 @@ export async function createApp(deps: AppDependencies): Promise<App> {
 
   const context = createContextFactory({ services, clientIp, cookies: cookies.forRequest, defaultRules: defaultRulesOf(schema) });
   let gateway: Gateway | undefined;
-  const isReady = () => (gateway ? gatewayReadiness(gateway, database) : database.isReachable());
-  const plugins = httpPlugins({ config, services, clientIp, cookies, isReady });
+  let isReady: () => Promise<boolean | Response> = () => database.isReachable();
+  const plugins = httpPlugins({ config, services, clientIp, cookies, isReady: () => isReady() });
   if (config.gateway) {
-    gateway = await createGatewayMode({ config, gatewayConfig: config.gateway, services, logger, plugins, context });
+    // Loaded only in gateway mode: the Hive gateway runtime and its dependencies are most of the modules
+    // a start would otherwise load (over a thousand files), and standalone mode never uses them.
+    const { createGatewayMode, gatewayReadiness } = await import("./gateway-mode.ts");
+    const started = await createGatewayMode({ config, gatewayConfig: config.gateway, services, logger, plugins, context });
+    isReady = () => gatewayReadiness(started, database);
+    gateway = started;
   }
 
   const yoga = gateway?.runtime ?? createYoga<NodeServerContext, GatehouseContext>({

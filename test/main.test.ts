@@ -1,9 +1,11 @@
 /**
- * The real entry point as `npm start` runs it: a child process on its embedded database, stopped with
- * SIGTERM and started again on the same DATA_DIR.
+ * The real entry point as `npm start` runs it: the build (dist/main.js, which `npm test` rebuilds in
+ * pretest) in a child process on its embedded database, stopped with SIGTERM and started again on the
+ * same DATA_DIR.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
@@ -13,6 +15,8 @@ import { Login } from "./operations/auth.ts";
 import { Roles } from "./operations/roles.ts";
 
 const root = new URL("..", import.meta.url).pathname;
+const startScript = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+const [program, ...startArgs] = startScript.split(/\s+/);
 
 interface Running {
   child: ChildProcess;
@@ -21,7 +25,7 @@ interface Running {
 }
 
 function run(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  return spawn(process.execPath, startArgs, {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -73,16 +77,30 @@ async function roles(url: string): Promise<string[]> {
 }
 
 describe("npm start", () => {
+  it("runs node on the build, with source maps", () => {
+    expect(program).toBe("node");
+    expect(startArgs).toEqual(["--enable-source-maps", "dist/main.js"]);
+  });
+
   let dataDir: string;
   const baseEnv = () => ({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "development" });
 
   beforeAll(async () => {
+    // Run alone (`npx vitest run test/main.test.ts`), this file would otherwise test a stale build.
+    const built = await stat(join(root, "dist/main.js")).catch(() => undefined);
+    const sources = await readdir(join(root, "src"), { recursive: true, withFileTypes: true });
+    const newest = Math.max(
+      ...(await Promise.all(
+        sources.filter((entry) => entry.isFile()).map(async (entry) => (await stat(join(entry.parentPath, entry.name))).mtimeMs),
+      )),
+    );
+    if (!built || built.mtimeMs < newest) throw new Error("dist/ is missing or older than src/: run `npm run build` first");
     dataDir = await mkdtemp(join(tmpdir(), "gatehouse-main-"));
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  // Two cold starts of a child process (tsx compile and PGlite boot each) took 23-30 s on a busy
-  // two-core machine: the 30 s default timeout made this test flaky.
+  // Two cold starts of a child process (PGlite boot each; a first start also migrates) took 23-30 s on a
+  // busy two-core machine when they still compiled TypeScript: the 30 s default timeout was flaky.
   it("serves the seeded roles on its embedded database, stops on SIGTERM and keeps its data", { timeout: 90_000 }, async () => {
     const first = await start({ ...baseEnv(), ADMIN_EMAIL: "admin@example.com", ADMIN_PASSWORD: "first passphrase" });
     expect(first.output()).toContain("Applied migrations");

@@ -260,7 +260,7 @@ describe("production hardening", () => {
     await rateLimits.consume("login", keys);
     await expect(rateLimits.consume("login", keys)).rejects.toMatchObject({ extensions: { code: "RATE_LIMITED" } });
     await rateLimits.consume("register", keys);
-    expect(passwordPolicy.problems("fourteen chars").map((p) => p.code)).toEqual(["TOO_SHORT"]);
+    expect((await passwordPolicy.problems("fourteen chars")).map((p) => p.code)).toEqual(["TOO_SHORT"]);
   });
 
   it("refuses introspection with INTROSPECTION_DISABLED", async () => {

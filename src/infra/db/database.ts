@@ -6,14 +6,13 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../../generated/prisma/client.ts";
 import { CHANGE_CHANNEL } from "../change-feed/changes.ts";
 import { connectionFromUrl } from "./connection.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
+import { createPglite } from "./pglite.ts";
 
 export { connectionFromUrl };
 
@@ -108,9 +107,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 }
 
 async function openPglite(dataDir: string | undefined, options: DatabaseOptions): Promise<Database> {
+  // Imported here: a server on PostgreSQL never loads the embedded database.
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const unlock = dataDir ? await lockDataDir(dataDir, options.holder ?? "a Gatehouse process") : async () => undefined;
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {}).catch(async (error: unknown) => {
+  const pglite = await createPglite(dataDir).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });

@@ -7,10 +7,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { migrationsDir } from "../project-files.ts";
 
-export const defaultMigrationsDir = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
+export const defaultMigrationsDir = migrationsDir;
 
 // Same advisory lock key as Prisma's migrate, so two starting instances (or the CLI) never interleave.
 const MIGRATION_LOCK_KEY = 72707369;

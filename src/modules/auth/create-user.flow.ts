@@ -64,7 +64,7 @@ export function createCreateUserFlow(kit: FlowKit) {
   async function createUser(input: CreateUserInput, source: AuditSource): Promise<CreatedUser> {
     const identity = parseIdentity(input);
     const passwordHash =
-      input.password == null ? null : await passwords.hash(passwordPolicy.assertAcceptable(parse(password, input.password), identity));
+      input.password == null ? null : await passwords.hash(await passwordPolicy.assertAcceptable(parse(password, input.password), identity));
     const primaryRoleId = await roleIdOf(input.role);
     const blocked = input.blocked ?? false;
     // A blocked user could not use the link (resetting signs in, which a block refuses).

@@ -60,7 +60,7 @@ export function createPasswordFlow(kit: FlowKit) {
     // spend it. Consuming in applyReset is still the atomic, single-use step.
     const holder = await findOneTimeCodeHolder(prisma, { code: resetCode, purpose: "PASSWORD_RESET" });
     if (!holder) throw failure(AuthFailure.INCORRECT_CODE);
-    const userId = await applyReset(resetCode, await passwords.hash(passwordPolicy.assertAcceptable(next, holder)));
+    const userId = await applyReset(resetCode, await passwords.hash(await passwordPolicy.assertAcceptable(next, holder)));
     if (userId === null) throw failure(AuthFailure.INCORRECT_CODE);
     await kit.auditOwnAccount(meta, AuditAction.PASSWORD_RESET, userId);
     return kit.signIn(await kit.requireUser(userId), meta);
@@ -77,7 +77,7 @@ export function createPasswordFlow(kit: FlowKit) {
     }
     if (next !== input.passwordConfirmation) throw failure(AuthFailure.PASSWORDS_DO_NOT_MATCH);
     if (input.currentPassword === next) throw failure(AuthFailure.SAME_PASSWORD);
-    const passwordHash = await passwords.hash(passwordPolicy.assertAcceptable(next, user));
+    const passwordHash = await passwords.hash(await passwordPolicy.assertAcceptable(next, user));
     await prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id: userId }, data: { passwordHash } });
       await revokeAllSessions(tx, { userId, reason: "password-change" });

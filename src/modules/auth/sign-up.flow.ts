@@ -56,7 +56,7 @@ export function createSignUpFlow(kit: FlowKit) {
     const current = await settings.getAdvanced();
     if (!current.allowRegister) throw failure(AuthFailure.REGISTER_DISABLED);
     const identity = parseIdentity(input);
-    const accepted = passwordPolicy.assertAcceptable(parse(password, input.password), identity);
+    const accepted = await passwordPolicy.assertAcceptable(parse(password, input.password), identity);
     assertAllowedFields(input.extra, current.registerAllowedFields);
     const primaryRoleId = await defaultRoleId(current.defaultRole);
     const passwordHash = await passwords.hash(accepted);

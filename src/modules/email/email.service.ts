@@ -8,6 +8,7 @@ import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import { loadEmailTemplates, saveEmailTemplates } from "./email-settings.ts";
 import { createMailer, type MailMessage } from "./mailer.ts";
 import { createOutboxWorker, enqueueEmail, exponentialBackoff, type OutboxWorker, requeueFailedEmails } from "./outbox.ts";
+import { loadPrecompiledTemplates } from "./precompiled-templates.ts";
 import { createEmailRenderer, type TemplateVariables } from "./render-email.ts";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName, type EmailTemplates } from "./templates/index.ts";
 
@@ -61,7 +62,7 @@ export interface EmailService {
 
 export function createEmailService({ config, prisma, logger }: EmailServiceDependencies): EmailService {
   const mailer = createMailer(config, logger);
-  const renderer = createEmailRenderer({ defaultFrom: config.emailFrom, logger });
+  const renderer = createEmailRenderer({ defaultFrom: config.emailFrom, logger, precompiled: loadPrecompiledTemplates });
   const { maxAttempts, retryBaseMs, retryMaxMs, pollIntervalMs } = config.emailOutbox;
   const worker = createOutboxWorker({
     prisma,
@@ -85,7 +86,8 @@ export function createEmailService({ config, prisma, logger }: EmailServiceDepen
 
   // Compiled in the background a little after start-up (not competing with it for CPU), so the first email,
   // often rendered inside a registration's transaction, does not wait the best part of a second for MJML to
-  // load. Failures show up again, and are logged, at send time.
+  // load. The build's precompiled defaults make this a cache fill: MJML loads here only for templates an
+  // admin customised. Failures show up again, and are logged, at send time.
   const warmUp = setTimeout(() => {
     void loadEmailTemplates(prisma)
       .then((templates) => Promise.all(EMAIL_TEMPLATE_NAMES.map((name) => renderer.checkTemplate(templates[name].body))))

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { YogaLogger } from "@graphql-yoga/logger";
+import type { Transporter } from "nodemailer";
 import type { Config } from "../../config.ts";
 
 /** A fully rendered email, as stored in the outbox. */
@@ -49,14 +50,14 @@ export function createMailer(config: Pick<Config, "smtpUrl" | "dataDir" | "nodeE
 function createSmtpMailer(smtpUrl: string): Mailer {
   // Loaded on first send, off the start-up path. Query parameters of SMTP_URL (e.g. `?ignoreTLS=true`,
   // `?pool=true`) override the timeouts.
-  const transport = import("nodemailer").then(({ createTransport }) =>
-    createTransport({ ...SMTP_TIMEOUTS, url: smtpUrl }),
-  );
+  let transport: Promise<Transporter> | undefined;
+  const smtp = () =>
+    (transport ??= import("nodemailer").then(({ createTransport }) => createTransport({ ...SMTP_TIMEOUTS, url: smtpUrl })));
   const secrets = credentialsOf(smtpUrl);
   return {
     async send(message) {
       try {
-        await (await transport).sendMail({
+        await (await smtp()).sendMail({
           to: message.to,
           from: message.from,
           replyTo: message.replyTo ?? undefined,
@@ -68,7 +69,7 @@ function createSmtpMailer(smtpUrl: string): Mailer {
         throw new MailDeliveryError(describeError(error, secrets));
       }
     },
-    close: () => void transport.then((smtp) => smtp.close()),
+    close: () => void transport?.then((opened) => opened.close()),
   };
 }
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { mergeEmailTemplates } from "./email-settings.ts";
 import { htmlToText } from "./html-to-text.ts";
-import { compileMjml, createEmailRenderer, EmailTemplateError, type MjmlCompile, parsePlaceholders } from "./render-email.ts";
+import { loadPrecompiledTemplates } from "./precompiled-templates.ts";
+import {
+  compileBodies,
+  compileMjml,
+  createEmailRenderer,
+  EmailTemplateError,
+  type MjmlCompile,
+  parsePlaceholders,
+} from "./render-email.ts";
 import { defaultEmailTemplates, type EmailTemplates } from "./templates/index.ts";
 
 const variables = {
@@ -112,6 +120,37 @@ describe("renderEmail", () => {
     await renderer.renderEmail("resetPassword", variables, edited);
     await renderer.renderEmail("resetPassword", variables, edited);
     expect(sources).toHaveLength(3);
+  });
+
+  it("uses bodies compiled ahead of time for their exact source, and compiles any other source", async () => {
+    const { compile, sources } = countingCompiler();
+    const ahead = await compileBodies([defaultEmailTemplates.resetPassword.body]);
+    const renderer = createEmailRenderer({ defaultFrom: "no-reply@example.com", compile, precompiled: async () => ahead });
+    const reference = createEmailRenderer({ defaultFrom: "no-reply@example.com" });
+    const email = await renderer.renderEmail("resetPassword", variables, defaultEmailTemplates);
+    expect(sources).toEqual([]);
+    expect(email).toEqual(await reference.renderEmail("resetPassword", variables, defaultEmailTemplates));
+
+    await renderer.renderEmail("resetPassword", variables, withCustom("resetPassword", { body: customBody }));
+    expect(sources).toEqual([expect.stringContaining("<mj-button")]);
+  });
+
+  it("compiles as usual when the bodies compiled ahead cannot be read", async () => {
+    const { compile, sources } = countingCompiler();
+    const renderer = createEmailRenderer({
+      defaultFrom: "no-reply@example.com",
+      compile,
+      precompiled: () => Promise.reject(new Error("unreadable")),
+    });
+    const email = await renderer.renderEmail("resetPassword", variables, defaultEmailTemplates);
+    expect(sources).toHaveLength(1);
+    expect(email.text).toContain("https://app.example.com/reset?code=c0de-123");
+  });
+
+  it("finds the default templates compiled by the build (npm run build), equal to compiling them now", async () => {
+    const built = await loadPrecompiledTemplates();
+    const names = ["emailConfirmation", "resetPassword", "passwordChanged"] as const;
+    expect(built).toEqual(await compileBodies(names.map((name) => defaultEmailTemplates[name].body)));
   });
 
   it("falls back to the default template when a custom one is broken, and reports it", async () => {

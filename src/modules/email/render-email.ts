@@ -43,11 +43,24 @@ export class EmailTemplateError extends Error {
 }
 
 /** Literal text and placeholders, in order. */
-type Part = string | { variable: VariableName };
+export type Part = string | { variable: VariableName };
 
-interface CompiledBody {
+/** A template body compiled with its placeholders left in; plain data, so the build can store it. */
+export interface CompiledBody {
   html: Part[];
   text: Part[];
+}
+
+/** Compiled bodies by the SHA-256 of their MJML source. */
+export type CompiledBodies = Record<string, CompiledBody>;
+
+/** The key of a source in CompiledBodies and in the renderer's cache. */
+export const sourceKey = (source: string) => createHash("sha256").update(source).digest("hex");
+
+/** Compiles the given sources (the build does this for the default templates: see precompiled-templates.ts). */
+export async function compileBodies(sources: readonly string[], compile: MjmlCompile = compileMjml): Promise<CompiledBodies> {
+  const entries = await Promise.all(sources.map(async (source) => [sourceKey(source), await compileBody(source, compile)] as const));
+  return Object.fromEntries(entries);
 }
 
 /** Turns MJML into HTML; injectable so tests can count compilations. */
@@ -151,6 +164,11 @@ export interface EmailRendererOptions {
   logger?: Pick<YogaLogger, "error">;
   /** MJML compiler; defaults to mjml itself. */
   compile?: MjmlCompile;
+  /**
+   * Bodies compiled ahead of time (the build's default templates), read on first use: a source found
+   * there is never compiled, so a server sending only the default templates never loads MJML.
+   */
+  precompiled?: () => Promise<CompiledBodies | undefined>;
 }
 
 export interface EmailRenderer {
@@ -159,16 +177,19 @@ export interface EmailRenderer {
   checkTemplate(body: string, subject?: string): Promise<void>;
 }
 
-export function createEmailRenderer({ defaultFrom, logger, compile = compileMjml }: EmailRendererOptions): EmailRenderer {
+export function createEmailRenderer({ defaultFrom, logger, compile = compileMjml, precompiled }: EmailRendererOptions): EmailRenderer {
   // Keyed by the hash of the source, so an edited template compiles again and an unchanged one never does.
   // Promises are cached so concurrent first sends share one compilation.
   const cache = new Map<string, Promise<CompiledBody>>();
+  // Unreadable precompiled bodies only cost a compilation.
+  let ahead: Promise<CompiledBodies | undefined> | undefined;
+  const compiledAhead = () => (ahead ??= (precompiled?.() ?? Promise.resolve(undefined)).catch(() => undefined));
 
   function compiled(source: string): Promise<CompiledBody> {
-    const key = createHash("sha256").update(source).digest("hex");
+    const key = sourceKey(source);
     let entry = cache.get(key);
     if (!entry) {
-      entry = compileBody(source, compile);
+      entry = compiledAhead().then((bodies) => bodies?.[key] ?? compileBody(source, compile));
       cache.set(key, entry);
       entry.catch(() => cache.delete(key));
     }

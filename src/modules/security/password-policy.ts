@@ -3,7 +3,6 @@
  * no composition rules, no periodic change, but refusal of passwords that are commonly used or contain
  * the account's own name or email.
  */
-import { dictionary } from "@zxcvbn-ts/language-common";
 import { badUserInput, FailureReason } from "../../errors.ts";
 
 export interface PasswordPolicyOptions {
@@ -11,8 +10,11 @@ export interface PasswordPolicyOptions {
   minLength: number;
   /** Most code points; generous (NIST asks for at least 64) but bounded, since every byte is hashed. */
   maxLength: number;
-  /** Lower-case passwords refused outright. */
-  blocklist: ReadonlySet<string>;
+  /**
+   * Lower-case passwords refused outright, loaded on the first check and kept: the common-password list
+   * costs start-up time and memory that a server which never sees a new password need not pay.
+   */
+  blocklist: () => Promise<ReadonlySet<string>>;
 }
 
 /** Who the password is for: it must not contain these. */
@@ -38,12 +40,12 @@ export interface PasswordPolicy {
   readonly minLength: number;
   readonly maxLength: number;
   /** Every reason the password is refused; empty when acceptable. */
-  problems(password: string, owner?: PasswordOwner): PasswordProblem[];
+  problems(password: string, owner?: PasswordOwner): Promise<PasswordProblem[]>;
   /**
    * Throws BAD_USER_INPUT (`extensions.problems` lists the codes) unless acceptable; returns the
    * normalised password, which is what must be hashed.
    */
-  assertAcceptable(password: string, owner?: PasswordOwner): string;
+  assertAcceptable(password: string, owner?: PasswordOwner): Promise<string>;
 }
 
 /**
@@ -57,8 +59,10 @@ export function normalizePassword(password: string): string {
 /**
  * The ~49,000 most common passwords of the `passwords-common` dictionary shipped by
  * @zxcvbn-ts/language-common (MIT), compiled by the zxcvbn-ts project from public breach-frequency lists.
+ * Imported on call: the package decompresses every dictionary it ships when loaded.
  */
-export function commonPasswords(): ReadonlySet<string> {
+export async function commonPasswords(): Promise<ReadonlySet<string>> {
+  const { dictionary } = await import("@zxcvbn-ts/language-common");
   return new Set(dictionary["passwords-common"].map((password) => password.toLowerCase()));
 }
 
@@ -68,7 +72,15 @@ const MIN_NAME_LENGTH = 3;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
 
 export function createPasswordPolicy({ minLength, maxLength, blocklist }: PasswordPolicyOptions): PasswordPolicy {
-  const problems = (password: string, owner: PasswordOwner = {}): PasswordProblem[] => {
+  // Concurrent first checks share one load; a failed load is retried by the next check, never skipped.
+  let loading: Promise<ReadonlySet<string>> | undefined;
+  const refused = () =>
+    (loading ??= blocklist().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+
+  const problems = async (password: string, owner: PasswordOwner = {}): Promise<PasswordProblem[]> => {
     const normalised = normalizePassword(password);
     const found: PasswordProblem[] = [];
     // Length in code points, not UTF-16 units: an emoji is one character to the person typing it.
@@ -79,7 +91,7 @@ export function createPasswordPolicy({ minLength, maxLength, blocklist }: Passwo
       found.push({ code: "CONTROL_CHARACTERS", message: "Control characters are not allowed" });
     }
     const lower = normalised.toLowerCase();
-    if (blocklist.has(lower)) {
+    if ((await refused()).has(lower)) {
       found.push({ code: "COMMON_PASSWORD", message: "This password is too common; choose another" });
     }
     const username = owner.username?.normalize("NFKC").trim().toLowerCase();
@@ -97,8 +109,8 @@ export function createPasswordPolicy({ minLength, maxLength, blocklist }: Passwo
     minLength,
     maxLength,
     problems,
-    assertAcceptable(password, owner) {
-      const found = problems(password, owner);
+    async assertAcceptable(password, owner) {
+      const found = await problems(password, owner);
       if (found.length > 0) {
         throw badUserInput(`Password not accepted: ${found.map((p) => p.message).join("; ")}`, {
           field: "password",

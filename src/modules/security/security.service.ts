@@ -36,6 +36,6 @@ export function createSecurityService({ config, redis }: SecurityDependencies): 
     clientKey,
     rateLimits: createRateLimits({ limits: config.rateLimits, limiter, clientKey }),
     lockout: createLockout({ config: config.lockout, limiter, clientKey }),
-    passwordPolicy: createPasswordPolicy({ ...config.passwordPolicy, blocklist: commonPasswords() }),
+    passwordPolicy: createPasswordPolicy({ ...config.passwordPolicy, blocklist: commonPasswords }),
   };
 }
