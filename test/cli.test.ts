@@ -127,6 +127,7 @@ describe("gatehouse CLI", () => {
       expect(new Set(rotated.keys.map((key) => key.kid)).size).toBe(3);
 
       expect(await readFile(join(work, "schema.graphql"), "utf8")).toBe(await readFile(join(root, "schema.graphql"), "utf8"));
+      expect(await readFile(join(work, "subgraph.graphql"), "utf8")).toBe(await readFile(join(root, "subgraph.graphql"), "utf8"));
     },
     LONG,
   );

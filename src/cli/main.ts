@@ -75,10 +75,11 @@ program
   .description("the GraphQL schema")
   .command("print")
   .description("print the schema's SDL (as committed in schema.graphql)")
-  .action(async () => {
+  .option("--subgraph", "print the federation subgraph SDL instead, as `_service { sdl }` answers (subgraph.graphql)")
+  .action(async (flags: { subgraph?: boolean }) => {
     // Imported here: building the schema takes a moment that other commands need not pay.
-    const { printSchema } = await import("../schema/index.ts");
-    process.stdout.write(`${printSchema()}\n`);
+    const { printSchema, printSubgraphSchema } = await import("../schema/index.ts");
+    process.stdout.write(`${flags.subgraph ? printSubgraphSchema() : printSchema()}\n`);
   });
 
 program
