@@ -16,7 +16,7 @@ import { type Environment, loadConfig } from "../../src/config.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { startDatabase } from "../../src/database.ts";
 import { connectRedis } from "../../src/infra/redis/index.ts";
-import { createPasswordHasher } from "../../src/modules/auth/passwords.ts";
+import { createPasswordHasher, type PasswordHasher } from "../../src/modules/auth/passwords.ts";
 import type { EmailService } from "../../src/modules/email/email.service.ts";
 import type { DynamicRoles } from "../../src/modules/access/dynamic-roles.ts";
 import type { Services } from "../../src/services.ts";
@@ -68,6 +68,8 @@ export interface TestServerOptions {
   dynamicRoles?: DynamicRoles;
   /** Record every SQL statement in `sql.statements`. */
   recordSql?: boolean;
+  /** The password hasher the services use (e.g. one that counts comparisons); bcrypt at BCRYPT_COST otherwise. */
+  passwords?: PasswordHasher;
 }
 
 export async function startTestServer(env: Environment = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -100,6 +102,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     redis,
     logger: createLogger(config.logLevel),
     dynamicRoles: options.dynamicRoles,
+    passwords: options.passwords,
   });
   const server = createServer(app.yoga);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

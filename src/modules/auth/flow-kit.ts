@@ -42,6 +42,9 @@ export interface RequestMeta {
 export const userWithRole = { primaryRole: true } satisfies Prisma.UserInclude;
 export type AuthUser = Prisma.UserGetPayload<{ include: typeof userWithRole }>;
 
+/** What verifyPassword needs of an account. */
+export type PasswordHolder = Pick<AuthUser, "passwordHash" | "passwordNormalized">;
+
 export interface AuthResult {
   /** Null while email confirmation is pending. */
   jwt: string | null;
@@ -74,13 +77,15 @@ export function createFlowKit(deps: AuthDependencies) {
   ) => audit(meta, { action, actorId: userId, targetType: "User", targetId: userId, ...extra });
 
   /**
-   * New passwords are hashed in NFKC form (see password-policy.ts). Hashes imported from Strapi were made
-   * from the raw string, so a non-normalised input is tried as typed too.
+   * Exactly one bcrypt comparison, whoever asks: against the one form the user's hash was made from (NFKC
+   * for every hash Gatehouse makes, see password-policy.ts; as typed for hashes imported from Strapi,
+   * `passwordNormalized: false`), or against a dummy hash when there is no user or no password. Neither the
+   * time taken nor the hasher's work tells an unknown account from a known one, whatever NFKC does to
+   * the input.
    */
-  async function verifyPassword(secret: string, passwordHash: string | null | undefined) {
-    const normalized = normalizePassword(secret);
-    if (await passwords.verify(normalized, passwordHash)) return true;
-    return normalized !== secret && !!passwordHash && passwords.verify(secret, passwordHash);
+  async function verifyPassword(secret: string, user: PasswordHolder | null): Promise<boolean> {
+    const candidate = user && !user.passwordNormalized ? secret : normalizePassword(secret);
+    return passwords.verify(candidate, user?.passwordHash);
   }
 
   async function requireUser(userId: number): Promise<AuthUser> {

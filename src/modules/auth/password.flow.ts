@@ -43,7 +43,7 @@ export function createPasswordFlow(kit: FlowKit) {
     return prisma.$transaction(async (tx) => {
       const owner = await consumeOneTimeCode(tx, { code: resetCode, purpose: "PASSWORD_RESET" });
       if (owner === null) return null;
-      await tx.user.update({ where: { id: owner }, data: { passwordHash } });
+      await tx.user.update({ where: { id: owner }, data: { passwordHash, passwordNormalized: true } });
       // Whoever held the old password may hold sessions and codes too: end them all.
       await revokeAllSessions(tx, { userId: owner, reason: "password-reset" });
       await revokeOneTimeCodes(tx, { userId: owner });
@@ -70,7 +70,7 @@ export function createPasswordFlow(kit: FlowKit) {
     await rateLimits.consume("changePassword", { ip: meta.ip, identifier: String(userId) });
     const user = await kit.requireUser(userId);
     const next = parse(password, input.password);
-    if (!(await kit.verifyPassword(parse(password, input.currentPassword), user.passwordHash))) {
+    if (!(await kit.verifyPassword(parse(password, input.currentPassword), user))) {
       const metadata = { reason: "wrong-current-password" };
       await kit.auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId, { success: false, metadata });
       throw failure(AuthFailure.WRONG_CURRENT_PASSWORD);
@@ -79,7 +79,7 @@ export function createPasswordFlow(kit: FlowKit) {
     if (input.currentPassword === next) throw failure(AuthFailure.SAME_PASSWORD);
     const passwordHash = await passwords.hash(passwordPolicy.assertAcceptable(next, user));
     await prisma.$transaction(async (tx) => {
-      await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+      await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordNormalized: true } });
       await revokeAllSessions(tx, { userId, reason: "password-change" });
       await revokeOneTimeCodes(tx, { userId });
       await kit.email.enqueueTemplate(tx, "passwordChanged", user, {});
