@@ -85,6 +85,8 @@ export async function createServices({
     security,
     settings,
     audit,
+    emailOutbox: config.emailOutbox,
+    logger,
   });
 
   return {
@@ -102,9 +104,10 @@ export async function createServices({
     auth,
     /** The pruning job; createApp starts it and close stops it. */
     retention,
-    /** Stops what the services run themselves (the outbox worker, the retention job, the mail transport). */
+    /** Stops what the services run themselves (the mail-request and outbox workers, the retention job, the mail transport). */
     close: async () => {
       await retention.stop();
+      await auth.mailRequests.stop();
       await email.close();
     },
   };

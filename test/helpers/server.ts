@@ -86,6 +86,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     // Every test client shares 127.0.0.1: generous limits unless a test sets its own.
     RATE_LIMIT_MAX: "1000",
     LOCKOUT_MAX_FAILURES: "1000",
+    EMAIL_RATE_LIMIT_MAX: "1000",
     ...env,
   });
   const testDatabase = await createTestDatabase();

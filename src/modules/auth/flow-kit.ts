@@ -2,17 +2,17 @@
  * What every authentication flow shares: its dependencies, and the steps several flows take (sign the
  * user in, audit from the request, check a password, issue a one-time code with its email).
  */
-import type { JwtConfig } from "../../config.ts";
+import type { YogaLogger } from "@graphql-yoga/logger";
+import type { Config, JwtConfig } from "../../config.ts";
 import { failure, unauthenticated } from "../../errors.ts";
 import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { AuditAction, AuditEntryInput, AuditService } from "../audit/audit.service.ts";
 import type { EmailService } from "../email/email.service.ts";
-import type { EmailTemplateName } from "../email/templates/index.ts";
 import { normalizePassword } from "../security/password-policy.ts";
 import type { SecurityService } from "../security/security.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { AuthFailure } from "./failures.ts";
-import { issueOneTimeCode } from "./one-time-codes.ts";
+import { createMailRequests } from "./mail-requests.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { type SessionPolicy, startSession } from "./sessions.ts";
 import type { TokenService } from "./tokens.ts";
@@ -23,10 +23,13 @@ export interface AuthDependencies {
   tokens: TokenService;
   jwt: JwtConfig;
   publicUrl: string;
-  /** Queues an email inside the caller's transaction (the one that stores its code); kick after commit. */
-  email: Pick<EmailService, "enqueueTemplate" | "kick">;
-  /** Per-field rate limits, failed-login lockout and the password policy. */
-  security: Pick<SecurityService, "rateLimits" | "lockout" | "passwordPolicy">;
+  /** Renders and queues emails (inside the caller's transaction when it stores a code); kick after commit. */
+  email: Pick<EmailService, "compose" | "enqueue" | "enqueueTemplate" | "kick">;
+  /** Per-field rate limits, failed-login lockout, the per-address mail budget and the password policy. */
+  security: Pick<SecurityService, "rateLimits" | "lockout" | "passwordPolicy" | "mailBudget">;
+  /** Polling and retries of the mail-request worker (the outbox's settings). */
+  emailOutbox: Config["emailOutbox"];
+  logger: YogaLogger;
   settings: Pick<SettingsService, "getAdvanced">;
   audit: AuditService;
 }
@@ -51,12 +54,6 @@ export interface AuthResult {
   refreshToken: string | null;
   user: AuthUser;
 }
-
-/** The email each kind of one-time code travels in. */
-const codeTemplates: Record<OneTimeTokenPurpose, EmailTemplateName> = {
-  EMAIL_CONFIRMATION: "emailConfirmation",
-  PASSWORD_RESET: "resetPassword",
-};
 
 export function createFlowKit(deps: AuthDependencies) {
   const { prisma, passwords, tokens, jwt, email } = deps;
@@ -126,27 +123,19 @@ export function createFlowKit(deps: AuthDependencies) {
     return { jwt: await accessToken(user.id, session.sessionId, roles), refreshToken: session.refreshToken, user };
   }
 
-  /**
-   * Issues a one-time code for `user` and queues the email that carries it, in the caller's transaction,
-   * so the code and its email commit together. Call `email.kick()` after the commit.
-   */
-  async function queueCodeEmail(
-    tx: Prisma.TransactionClient,
-    purpose: OneTimeTokenPurpose,
-    user: { id: number; email: string; username: string },
-    url: string,
-  ): Promise<void> {
-    const code = await issueOneTimeCode(tx, { userId: user.id, purpose, lifespanSeconds: codeLifespans[purpose] });
-    await email.enqueueTemplate(tx, codeTemplates[purpose], user, { CODE: code, URL: url });
-  }
+  const mailRequests = createMailRequests({
+    prisma,
+    email,
+    settings: deps.settings,
+    audit: deps.audit,
+    mailBudget: deps.security.mailBudget,
+    logger: deps.logger,
+    publicUrl: deps.publicUrl,
+    codeLifespans,
+    polling: deps.emailOutbox,
+  });
 
-  /** queueCodeEmail in a transaction of its own, then wakes the mail worker. */
-  async function sendCodeEmail(purpose: OneTimeTokenPurpose, user: { id: number; email: string; username: string }, url: string) {
-    await prisma.$transaction((tx) => queueCodeEmail(tx, purpose, user, url));
-    email.kick();
-  }
-
-  return { ...deps, audit, auditOwnAccount, verifyPassword, requireUser, roleTypes, accessToken, signIn, queueCodeEmail, sendCodeEmail };
+  return { ...deps, audit, auditOwnAccount, verifyPassword, requireUser, roleTypes, accessToken, signIn, mailRequests };
 }
 
 export type FlowKit = ReturnType<typeof createFlowKit>;

@@ -26,16 +26,17 @@ export function createPasswordFlow(kit: FlowKit) {
   const { prisma, passwords, settings } = kit;
   const { rateLimits, passwordPolicy } = kit.security;
 
-  /** Always succeeds: only real, unblocked users get a reset email. */
+  /**
+   * Always succeeds, in the same time for every address: the request only records a mail request (one
+   * INSERT); the worker looks the account up and mails a reset code to real, unblocked users, auditing
+   * PASSWORD_RESET_REQUESTED with this request's IP and user agent.
+   */
   async function forgotPassword(rawEmail: string, meta: RequestMeta): Promise<void> {
     await rateLimits.consume("forgotPassword", { ip: meta.ip, identifier: identifierOf(rawEmail) });
     const address = email.safeParse(rawEmail);
     if (!address.success) return; // Same answer as for an unknown address.
-    const user = await prisma.user.findUnique({ where: { email: address.data } });
-    if (!user || user.blocked) return;
-    const { resetPasswordUrl } = await settings.getAdvanced();
-    await kit.sendCodeEmail("PASSWORD_RESET", user, resetPasswordUrl ?? `${kit.publicUrl}/reset-password`);
-    await kit.audit(meta, { action: AuditAction.PASSWORD_RESET_REQUESTED, targetType: "User", targetId: user.id });
+    await kit.mailRequests.request(prisma, "PASSWORD_RESET", address.data, meta);
+    kit.mailRequests.kick();
   }
 
   /** Sets the password of the code's holder and ends their sessions; null when the code was already spent. */

@@ -34,6 +34,7 @@ export type AuditAction =
   | 'ROLE_CHANGED'
   | 'SESSION_REVOKED'
   | 'SETTINGS_CHANGED'
+  | 'SIGN_UP_WITH_TAKEN_EMAIL'
   | 'USER_BLOCKED'
   | 'USER_DELETED'
   | 'USER_REGISTERED'
@@ -67,7 +68,8 @@ export type EmailTemplateInput = {
 export type EmailTemplateName =
   | 'emailConfirmation'
   | 'passwordChanged'
-  | 'resetPassword';
+  | 'resetPassword'
+  | 'signUpAttempt';
 
 export type PermissionScope =
   /** Allowed on any record. */
