@@ -51,7 +51,7 @@ export function createEmailConfirmationFlow(kit: FlowKit) {
     const address = email.safeParse(rawEmail);
     if (!address.success) return;
     await kit.mailRequests.request(prisma, "EMAIL_CONFIRMATION", address.data, meta);
-    kit.mailRequests.kick();
+    kit.mailRequests.kickSoon();
   }
 
   return { confirmEmailByLink, confirmEmail, sendEmailConfirmation };

@@ -45,6 +45,12 @@ export interface MailRequestsDependencies {
 
 export interface MailRequests extends DrainLoop {
   /**
+   * Wakes the worker a moment later, after the caller's response has gone out: rendering an email is
+   * CPU work on this event loop, and a worker woken at once would delay only the answers about real
+   * accounts. (Call after the request's commit.)
+   */
+  kickSoon(): void;
+  /**
    * Records that `email` asked for a `kind` email: one INSERT, whatever the address. Pass the transaction
    * client when the request belongs to a write (a new account); call `kick()` after the commit.
    */
@@ -69,6 +75,8 @@ interface MailPlan {
 }
 
 const LEASE_MS = 120_000;
+/** Long enough for the response that asked to be written; short enough that nobody waits for the email. */
+const KICK_DELAY_MS = 200;
 const BATCH_SIZE = 10;
 const timestamp = (date: Date) => date.toISOString();
 
@@ -183,6 +191,9 @@ export function createMailRequests(deps: MailRequestsDependencies): MailRequests
   const loop = createDrainLoop({ drain, pollIntervalMs: polling.pollIntervalMs, onError: (error) => logger.error(`Mail requests: ${error.message}`) });
   return {
     ...loop,
+    kickSoon() {
+      setTimeout(loop.kick, KICK_DELAY_MS).unref();
+    },
     async request(db, kind, address, by) {
       await db.mailRequest.create({
         // A hostile user agent can be long: the audit log clips it too.

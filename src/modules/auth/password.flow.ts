@@ -36,7 +36,7 @@ export function createPasswordFlow(kit: FlowKit) {
     const address = email.safeParse(rawEmail);
     if (!address.success) return; // Same answer as for an unknown address.
     await kit.mailRequests.request(prisma, "PASSWORD_RESET", address.data, meta);
-    kit.mailRequests.kick();
+    kit.mailRequests.kickSoon();
   }
 
   /** Sets the password of the code's holder and ends their sessions; null when the code was already spent. */

@@ -7,7 +7,6 @@ import type { Prisma } from "../../generated/prisma/client.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import { usernameKey } from "../users/identity.ts";
 import type { AuthResult, AuthUser, FlowKit, RequestMeta } from "./flow-kit.ts";
-import { userWithRole } from "./flow-kit.ts";
 import { identifier, parse, password } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
 
@@ -36,8 +35,8 @@ export function createSignInFlow(kit: FlowKit) {
   const { rateLimits, lockout } = kit.security;
 
   /** Audits a wrong password or unknown identifier, and the lock it may have started. */
-  async function recordFailure(meta: RequestMeta, user: AuthUser | null, reason: string, outcome: { locked: boolean; retryAfter?: number }) {
-    const target = { targetType: user ? "User" : null, targetId: user?.id ?? null };
+  async function recordFailure(meta: RequestMeta, userId: number | null, reason: string, outcome: { locked: boolean; retryAfter?: number }) {
+    const target = { targetType: userId === null ? null : "User", targetId: userId };
     await audit(meta, { action: AuditAction.LOGIN_FAILED, success: false, ...target, metadata: { reason } });
     if (outcome.locked) {
       await audit(meta, { action: AuditAction.ACCOUNT_LOCKED, ...target, metadata: { seconds: outcome.retryAfter } });
@@ -66,18 +65,20 @@ export function createSignInFlow(kit: FlowKit) {
     // Counted before any password is evaluated: under a flood exactly `limit` attempts reach bcrypt.
     await rateLimits.consume("login", { ip: meta.ip, identifier: who.toLowerCase() });
     const lookup = identifierLookup(who);
-    const user = await prisma.user.findUnique({ where: lookup.where, include: userWithRole });
+    // One query whether or not a row matches (an `include` would add a second one only for accounts).
+    const account = await prisma.user.findUnique({ where: lookup.where });
     // Unknown identifiers are counted and locked exactly like accounts, so a lock reveals nothing either.
-    const attempt = await lockout.begin({ identifier: lookup.canonical, userId: user?.id ?? null, ip: meta.ip });
+    const attempt = await lockout.begin({ identifier: lookup.canonical, userId: account?.id ?? null, ip: meta.ip });
     // One comparison on every path: against the account's hash, or against the dummy hash when there is
     // no account or its shared failure budget is spent from here (not evaluated, answered as a wrong password).
-    const valid = await kit.verifyPassword(secret, attempt.evaluate ? user : null);
-    if (!user || !valid) {
-      const reason = !user ? "unknown-identifier" : attempt.evaluate ? "wrong-password" : "account-budget-spent";
-      await recordFailure(meta, user, reason, await attempt.failed());
+    const valid = await kit.verifyPassword(secret, attempt.evaluate ? account : null);
+    if (!account || !valid) {
+      const reason = !account ? "unknown-identifier" : attempt.evaluate ? "wrong-password" : "account-budget-spent";
+      await recordFailure(meta, account?.id ?? null, reason, await attempt.failed());
       throw failure(AuthFailure.INVALID_CREDENTIALS);
     }
     await attempt.succeeded();
+    const user: AuthUser = { ...account, primaryRole: await prisma.role.findUniqueOrThrow({ where: { id: account.primaryRoleId } }) };
     const refusal = await refusalOf(user);
     if (refusal) {
       const metadata = { reason: refusal.audited };

@@ -71,12 +71,13 @@ export function createSignUpFlow(kit: FlowKit) {
     const account = { ...data, id, documentId: newDocumentId(), confirmed: false };
     try {
       const user = await prisma.$transaction(async (tx) => {
-        const created = await tx.user.create({ data: account, include: userWithRole });
+        // No `include`: the role is known, and the taken-address path must not do less work than this one.
+        const created = await tx.user.create({ data: account });
         await kit.mailRequests.request(tx, "EMAIL_CONFIRMATION", created.email, meta);
-        return created;
+        return { ...created, primaryRole: role };
       });
       await kit.auditOwnAccount(meta, AuditAction.USER_REGISTERED, user.id);
-      kit.mailRequests.kick();
+      kit.mailRequests.kickSoon();
       return { jwt: null, refreshToken: null, user };
     } catch (error) {
       // The username was checked above, so the address is taken (or the name was taken a moment ago:
@@ -85,7 +86,7 @@ export function createSignUpFlow(kit: FlowKit) {
     }
     await kit.mailRequests.request(prisma, "SIGN_UP_ATTEMPT", data.email, meta);
     await kit.audit(meta, { action: AuditAction.USER_REGISTERED, success: false, metadata: { reason: "email-taken" } });
-    kit.mailRequests.kick();
+    kit.mailRequests.kickSoon();
     const now = new Date();
     const user: AuthUser = {
       ...account,
