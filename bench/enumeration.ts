@@ -7,7 +7,7 @@
  * Mail work happens in the background worker; each sample waits until the worker has finished what the
  * previous one asked for, so a sample times the request path alone (what a caller waits for).
  *
- * Run: npm run bench:enumeration [-- --rounds 30] [-- --postgres]   (--postgres: DATABASE_URL, default
+ * Run: npm run bench:enumeration [-- --rounds 30] [-- --postgres] [-- --only "forgotPassword"]   (--postgres: DATABASE_URL, default
  * postgresql://postgres@127.0.0.1:5432/test, in a database of its own named gatehouse_enumeration_bench)
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -26,7 +26,7 @@ import { usernameKey } from "../src/modules/users/identity.ts";
 import { createBenchDatabase, type BenchDatabase } from "./lib/postgres.ts";
 import { median } from "./lib/stats.ts";
 
-const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "30" }, postgres: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "30" }, postgres: { type: "boolean", default: false }, only: { type: "string" } } });
 const ROUNDS = Number(args.rounds);
 const PASSWORD = "the real passphrase";
 const WRONG = "not the password at all";
@@ -175,7 +175,7 @@ const advanced = await prisma.setting.findUniqueOrThrow({ where: { key: "advance
 await prisma.setting.update({ where: { key: "advanced" }, data: { value: { ...(advanced.value as object), emailConfirmation: true } } });
 console.log(`enumeration timing: ${args.postgres ? "PostgreSQL" : "PGlite"}, bcrypt cost ${config.bcryptCost}, ${ROUNDS} rounds per side, interleaved`);
 console.log("item | case | known median ms | unknown median ms | ratio known/unknown");
-for (const benchCase of cases) {
+for (const benchCase of cases.filter((c) => !args.only || c.name.includes(args.only))) {
   await benchCase.sample(true, -1);
   await benchCase.sample(false, -1);
   const known: number[] = [];
