@@ -73,6 +73,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   });
 
   services.email.worker.start();
+  services.auth.mailRequests.start();
   services.retention.start();
   return {
     yoga,
@@ -83,7 +84,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     async close() {
       if (gateway) await gateway.close();
       else await yoga.dispose();
-      if (deps.services) await Promise.all([services.email.worker.stop(), services.retention.stop()]);
+      if (deps.services) await Promise.all([services.auth.mailRequests.stop(), services.email.worker.stop(), services.retention.stop()]);
       else await services.close();
     },
   };

@@ -62,6 +62,12 @@ export interface Config {
   /** Request-level limit per client IP on /graphql, answered with HTTP 429 and Retry-After. */
   requestRateLimit: RateLimitRule;
   /**
+   * Reset, confirmation and sign-up-notice emails per address, whatever the number of source IPs
+   * (EMAIL_RATE_LIMIT_MAX, default 3, per EMAIL_RATE_LIMIT_WINDOW_SECONDS, default 3600). Requests over
+   * the budget are dropped silently by the mail-request worker: the caller's answer never changes.
+   */
+  emailRateLimit: RateLimitRule;
+  /**
    * IPv6 clients share every per-IP limit (request rate, per-field limits, lockout) with their whole
    * network of this prefix length (RATE_LIMIT_IPV6_PREFIX, 32-128, default 64: one subscriber's usual
    * allocation). The audit log keeps the full address.
@@ -375,6 +381,8 @@ const envSchema = z.object({
   RATE_LIMITS: optionalString.pipe(jsonOf(rateLimitOverrides).optional()),
   REQUEST_RATE_LIMIT_MAX: positiveInt.default(600),
   REQUEST_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
+  EMAIL_RATE_LIMIT_MAX: positiveInt.default(3),
+  EMAIL_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(3600),
   RATE_LIMIT_IPV6_PREFIX: z.coerce.number().int().min(32).max(128).default(64),
   TRUSTED_PROXIES: commaList.pipe(z.array(ipOrCidr)),
   LOCKOUT_MAX_FAILURES: positiveInt.default(5),
@@ -512,6 +520,7 @@ export function loadConfig(env: Environment = process.env): Config {
       ]),
     ) as RateLimitsConfig,
     requestRateLimit: { max: e.REQUEST_RATE_LIMIT_MAX, windowSeconds: e.REQUEST_RATE_LIMIT_WINDOW_SECONDS },
+    emailRateLimit: { max: e.EMAIL_RATE_LIMIT_MAX, windowSeconds: e.EMAIL_RATE_LIMIT_WINDOW_SECONDS },
     rateLimitIpv6Prefix: e.RATE_LIMIT_IPV6_PREFIX,
     trustedProxies: e.TRUSTED_PROXIES,
     lockout: {

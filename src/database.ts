@@ -10,6 +10,7 @@ import { applyMigrations } from "./infra/db/migrations.ts";
 
 export type { Database, DatabaseOptions, DatabaseTarget } from "./infra/db/index.ts";
 import type { PasswordHasher } from "./modules/auth/passwords.ts";
+import { normalizePassword } from "./modules/security/password-policy.ts";
 import { BuiltinRoleType, builtinRoles } from "./modules/roles/builtin-roles.ts";
 import { defaultSettings } from "./modules/settings/settings.defaults.ts";
 import { parseEmail, usernameColumns, usernameFromEmail, usernameKey } from "./modules/users/identity.ts";
@@ -48,7 +49,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
     data: {
       email,
       ...usernameColumns(await freeUsername(prisma, usernameFromEmail(email) ?? "admin")),
-      passwordHash: await options.passwords.hash(options.admin.password),
+      passwordHash: await options.passwords.hash(normalizePassword(options.admin.password)),
       confirmed: true,
       primaryRoleId: adminRole.id,
     },

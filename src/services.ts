@@ -106,6 +106,8 @@ export async function createServices({
     security,
     settings,
     audit,
+    emailOutbox: config.emailOutbox,
+    logger,
   });
 
   const strapiImport = createStrapiImportService({ prisma, audit, roles, access, settings });
@@ -145,9 +147,10 @@ export async function createServices({
     retention,
     /** The change feed that keeps the authentication caches exact (docs/performance.md). */
     changes,
-    /** Stops what the services run themselves (the outbox worker, the retention job, the mail transport). */
+    /** Stops what the services run themselves (the mail-request and outbox workers, the retention job, the mail transport). */
     close: async () => {
       await retention.stop();
+      await auth.mailRequests.stop();
       await email.close();
       await changes.close();
     },

@@ -75,7 +75,7 @@ describe("settings", () => {
 
   it("lists the email templates with their defaults and lets admins change one", async () => {
     const listed = await server.gql(EmailTemplates, undefined, admin);
-    expect(listed.data?.settings.emailTemplates.map((t) => t.name)).toEqual(["emailConfirmation", "resetPassword", "passwordChanged"]);
+    expect(listed.data?.settings.emailTemplates.map((t) => t.name)).toEqual(["emailConfirmation", "resetPassword", "passwordChanged", "signUpAttempt"]);
     expect(listed.data?.settings.emailTemplates[1]?.body).toContain("<%= TOKEN %>");
 
     const changed = await server.gql(

@@ -16,7 +16,7 @@ import { type Environment, loadConfig } from "../../src/config.ts";
 import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { startDatabase } from "../../src/database.ts";
 import { connectRedis } from "../../src/infra/redis/index.ts";
-import { createPasswordHasher } from "../../src/modules/auth/passwords.ts";
+import { createPasswordHasher, type PasswordHasher } from "../../src/modules/auth/passwords.ts";
 import type { EmailService } from "../../src/modules/email/email.service.ts";
 import type { DynamicRoles } from "../../src/modules/access/dynamic-roles.ts";
 import type { Services } from "../../src/services.ts";
@@ -77,6 +77,8 @@ export interface TestServerOptions {
   shareDatabaseOf?: TestServer;
   /** Listen on this port instead of a random one (when PUBLIC_URL must be known before start: see freePort). */
   port?: number;
+  /** The password hasher the services use (e.g. one that counts comparisons); bcrypt at BCRYPT_COST otherwise. */
+  passwords?: PasswordHasher;
 }
 
 /** A port that was free a moment ago (for servers whose PUBLIC_URL is configured before they listen). */
@@ -102,6 +104,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     // Every test client shares 127.0.0.1: generous limits unless a test sets its own.
     RATE_LIMIT_MAX: "1000",
     LOCKOUT_MAX_FAILURES: "1000",
+    EMAIL_RATE_LIMIT_MAX: "1000",
     ...env,
   });
   const shared = options.shareDatabaseOf?.database;
@@ -120,6 +123,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
     redis,
     logger: createLogger(config.logLevel),
     dynamicRoles: options.dynamicRoles,
+    passwords: options.passwords,
   });
   const server = createServer(app.yoga);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));

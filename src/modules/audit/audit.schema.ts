@@ -15,6 +15,7 @@ const ACTION_DESCRIPTIONS = {
   ACCOUNT_UNLOCKED: "An admin unlocked an account.",
   USER_REGISTERED: "An account was created by register.",
   USER_CREATED: "An admin created an account (createUser or `gatehouse users create`).",
+  SIGN_UP_WITH_TAKEN_EMAIL: "Someone registered with an existing account's address; its owner was notified.",
   USERS_IMPORTED: "Users were imported from a Strapi export (`gatehouse import strapi`).",
   PASSWORD_CHANGED: "A user changed their password.",
   PASSWORD_RESET_REQUESTED: "A password reset email was asked for.",

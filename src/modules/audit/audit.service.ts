@@ -17,6 +17,8 @@ export const AuditAction = {
   USER_CREATED: "USER_CREATED",
   /** An import of accounts from another system (`gatehouse import strapi`); metadata has the counts. */
   USERS_IMPORTED: "USERS_IMPORTED",
+  /** Someone registered with this account's address (email confirmation on): its owner was notified. */
+  SIGN_UP_WITH_TAKEN_EMAIL: "SIGN_UP_WITH_TAKEN_EMAIL",
   PASSWORD_CHANGED: "PASSWORD_CHANGED",
   PASSWORD_RESET_REQUESTED: "PASSWORD_RESET_REQUESTED",
   PASSWORD_RESET: "PASSWORD_RESET",

@@ -6,6 +6,7 @@ import { createAuthenticator } from "./authenticate.ts";
 import { createCreateUserFlow } from "./create-user.flow.ts";
 import { createEmailConfirmationFlow } from "./email-confirmation.flow.ts";
 import { type AuthDependencies, createFlowKit } from "./flow-kit.ts";
+import type { MailRequests } from "./mail-requests.ts";
 import { createPasswordFlow } from "./password.flow.ts";
 import { createSessionFlow } from "./session.flow.ts";
 import { createSignInFlow } from "./sign-in.flow.ts";
@@ -23,6 +24,8 @@ export function createAuthService(deps: AuthDependencies) {
     ...createEmailConfirmationFlow(kit),
     ...createSessionFlow(kit),
     ...createCreateUserFlow(kit),
+    /** The worker that turns mail requests (reset, confirmation, sign-up notices) into emails; createApp starts it. */
+    mailRequests: kit.mailRequests as Pick<MailRequests, "start" | "stop" | "kick">,
     /** The request's viewer from its Authorization header (null when absent; UNAUTHENTICATED when invalid). */
     authenticate: createAuthenticator({ tokens: deps.tokens, tokenState: deps.tokenState }),
   };

@@ -9,11 +9,7 @@ import { code, email, identifierOf } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
 import { consumeOneTimeCode } from "./one-time-codes.ts";
 
-/** Path of the link in confirmation emails (served by the HTTP router). */
-export const CONFIRMATION_PATH = "/auth/email-confirmation";
-
-/** Strapi's URL variable: the page; the template appends ?confirmation=CODE. */
-export const confirmationUrl = (publicUrl: string) => `${publicUrl}${CONFIRMATION_PATH}`;
+export { CONFIRMATION_PATH, confirmationUrl } from "./links.ts";
 
 export function createEmailConfirmationFlow(kit: FlowKit) {
   const { prisma } = kit;
@@ -46,14 +42,16 @@ export function createEmailConfirmationFlow(kit: FlowKit) {
     return kit.signIn(await kit.requireUser(userId), meta);
   }
 
-  /** Always succeeds: only real, unblocked, unconfirmed accounts get an email. */
+  /**
+   * Always succeeds, in the same time for every address: the request only records a mail request; the
+   * worker sends the email if the address belongs to a real, unblocked, unconfirmed account.
+   */
   async function sendEmailConfirmation(rawEmail: string, meta: RequestMeta): Promise<void> {
     await rateLimits.consume("sendEmailConfirmation", { ip: meta.ip, identifier: identifierOf(rawEmail) });
     const address = email.safeParse(rawEmail);
     if (!address.success) return;
-    const user = await prisma.user.findUnique({ where: { email: address.data } });
-    if (!user || user.blocked || user.confirmed) return;
-    await kit.sendCodeEmail("EMAIL_CONFIRMATION", user, confirmationUrl(kit.publicUrl));
+    await kit.mailRequests.request(prisma, "EMAIL_CONFIRMATION", address.data, meta);
+    kit.mailRequests.kickSoon();
   }
 
   return { confirmEmailByLink, confirmEmail, sendEmailConfirmation };

@@ -2,7 +2,8 @@
  * What every authentication flow shares: its dependencies, and the steps several flows take (sign the
  * user in, audit from the request, check a password, issue a one-time code with its email).
  */
-import type { JwtConfig } from "../../config.ts";
+import type { YogaLogger } from "@graphql-yoga/logger";
+import type { Config, JwtConfig } from "../../config.ts";
 import { failure, unauthenticated } from "../../errors.ts";
 import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { AuditAction, AuditEntryInput, AuditService } from "../audit/audit.service.ts";
@@ -12,6 +13,7 @@ import { normalizePassword } from "../security/password-policy.ts";
 import type { SecurityService } from "../security/security.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { AuthFailure } from "./failures.ts";
+import { createMailRequests } from "./mail-requests.ts";
 import { issueOneTimeCode } from "./one-time-codes.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { type SessionPolicy, startSession } from "./sessions.ts";
@@ -26,10 +28,13 @@ export interface AuthDependencies {
   tokenState: TokenStateReader;
   jwt: JwtConfig;
   publicUrl: string;
-  /** Queues an email inside the caller's transaction (the one that stores its code); kick after commit. */
-  email: Pick<EmailService, "enqueueTemplate" | "kick">;
-  /** Per-field rate limits, failed-login lockout and the password policy. */
-  security: Pick<SecurityService, "rateLimits" | "lockout" | "passwordPolicy">;
+  /** Renders and queues emails (inside the caller's transaction when it stores a code); kick after commit. */
+  email: Pick<EmailService, "compose" | "enqueue" | "enqueueTemplate" | "kick">;
+  /** Per-field rate limits, failed-login lockout, the per-address mail budget and the password policy. */
+  security: Pick<SecurityService, "rateLimits" | "lockout" | "passwordPolicy" | "mailBudget">;
+  /** Polling and retries of the mail-request worker (the outbox's settings). */
+  emailOutbox: Config["emailOutbox"];
+  logger: YogaLogger;
   settings: Pick<SettingsService, "getAdvanced">;
   audit: AuditService;
 }
@@ -55,6 +60,9 @@ export interface MeUser {
   blocked: boolean;
   primaryRole: { id: number; name: string; description: string | null; type: string };
 }
+
+/** What verifyPassword needs of an account. */
+export type PasswordHolder = Pick<AuthUser, "passwordHash" | "passwordNormalized">;
 
 export interface AuthResult {
   /** Null while email confirmation is pending. */
@@ -91,13 +99,15 @@ export function createFlowKit(deps: AuthDependencies) {
   ) => audit(meta, { action, actorId: userId, targetType: "User", targetId: userId, ...extra });
 
   /**
-   * New passwords are hashed in NFKC form (see password-policy.ts). Hashes imported from Strapi were made
-   * from the raw string, so a non-normalised input is tried as typed too.
+   * Exactly one bcrypt comparison, whoever asks: against the one form the user's hash was made from (NFKC
+   * for every hash Gatehouse makes, see password-policy.ts; as typed for hashes imported from Strapi,
+   * `passwordNormalized: false`), or against a dummy hash when there is no user or no password. Neither the
+   * time taken nor the hasher's work tells an unknown account from a known one, whatever NFKC does to
+   * the input.
    */
-  async function verifyPassword(secret: string, passwordHash: string | null | undefined) {
-    const normalized = normalizePassword(secret);
-    if (await passwords.verify(normalized, passwordHash)) return true;
-    return normalized !== secret && !!passwordHash && passwords.verify(secret, passwordHash);
+  async function verifyPassword(secret: string, user: PasswordHolder | null): Promise<boolean> {
+    const candidate = user && !user.passwordNormalized ? secret : normalizePassword(secret);
+    return passwords.verify(candidate, user?.passwordHash);
   }
 
   async function requireUser(userId: number): Promise<AuthUser> {
@@ -158,7 +168,19 @@ export function createFlowKit(deps: AuthDependencies) {
     email.kick();
   }
 
-  return { ...deps, audit, auditOwnAccount, verifyPassword, requireUser, roleTypes, accessToken, signIn, queueCodeEmail, sendCodeEmail };
+  const mailRequests = createMailRequests({
+    prisma,
+    email,
+    settings: deps.settings,
+    audit: deps.audit,
+    mailBudget: deps.security.mailBudget,
+    logger: deps.logger,
+    publicUrl: deps.publicUrl,
+    codeLifespans,
+    polling: deps.emailOutbox,
+  });
+
+  return { ...deps, audit, auditOwnAccount, verifyPassword, requireUser, roleTypes, accessToken, signIn, queueCodeEmail, sendCodeEmail, mailRequests };
 }
 
 export type FlowKit = ReturnType<typeof createFlowKit>;

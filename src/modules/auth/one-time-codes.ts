@@ -10,14 +10,15 @@ type Db = Prisma.TransactionClient;
 
 export async function issueOneTimeCode(
   db: Db,
-  input: { userId: number; purpose: OneTimeTokenPurpose; lifespanSeconds: number; now?: Date },
+  input: { userId: number; purpose: OneTimeTokenPurpose; lifespanSeconds: number; now?: Date; code?: string },
 ): Promise<string> {
   const now = input.now ?? new Date();
   await db.oneTimeToken.updateMany({
     where: { userId: input.userId, purpose: input.purpose, usedAt: null },
     data: { usedAt: now },
   });
-  const code = newOpaqueToken();
+  // A code may be drawn beforehand (newOpaqueToken) so that its email is rendered outside the transaction.
+  const code = input.code ?? newOpaqueToken();
   await db.oneTimeToken.create({
     data: {
       userId: input.userId,

@@ -26,16 +26,17 @@ export function createPasswordFlow(kit: FlowKit) {
   const { prisma, passwords, settings } = kit;
   const { rateLimits, passwordPolicy } = kit.security;
 
-  /** Always succeeds: only real, unblocked users get a reset email. */
+  /**
+   * Always succeeds, in the same time for every address: the request only records a mail request (one
+   * INSERT); the worker looks the account up and mails a reset code to real, unblocked users, auditing
+   * PASSWORD_RESET_REQUESTED with this request's IP and user agent.
+   */
   async function forgotPassword(rawEmail: string, meta: RequestMeta): Promise<void> {
     await rateLimits.consume("forgotPassword", { ip: meta.ip, identifier: identifierOf(rawEmail) });
     const address = email.safeParse(rawEmail);
     if (!address.success) return; // Same answer as for an unknown address.
-    const user = await prisma.user.findUnique({ where: { email: address.data } });
-    if (!user || user.blocked) return;
-    const { resetPasswordUrl } = await settings.getAdvanced();
-    await kit.sendCodeEmail("PASSWORD_RESET", user, resetPasswordUrl ?? `${kit.publicUrl}/reset-password`);
-    await kit.audit(meta, { action: AuditAction.PASSWORD_RESET_REQUESTED, targetType: "User", targetId: user.id });
+    await kit.mailRequests.request(prisma, "PASSWORD_RESET", address.data, meta);
+    kit.mailRequests.kickSoon();
   }
 
   /** Sets the password of the code's holder and ends their sessions; null when the code was already spent. */
@@ -43,7 +44,7 @@ export function createPasswordFlow(kit: FlowKit) {
     return prisma.$transaction(async (tx) => {
       const owner = await consumeOneTimeCode(tx, { code: resetCode, purpose: "PASSWORD_RESET" });
       if (owner === null) return null;
-      await tx.user.update({ where: { id: owner }, data: { passwordHash } });
+      await tx.user.update({ where: { id: owner }, data: { passwordHash, passwordNormalized: true } });
       // Whoever held the old password may hold sessions and codes too: end them all.
       await revokeAllSessions(tx, { userId: owner, reason: "password-reset" });
       await revokeOneTimeCodes(tx, { userId: owner });
@@ -70,7 +71,7 @@ export function createPasswordFlow(kit: FlowKit) {
     await rateLimits.consume("changePassword", { ip: meta.ip, identifier: String(userId) });
     const user = await kit.requireUser(userId);
     const next = parse(password, input.password);
-    if (!(await kit.verifyPassword(parse(password, input.currentPassword), user.passwordHash))) {
+    if (!(await kit.verifyPassword(parse(password, input.currentPassword), user))) {
       const metadata = { reason: "wrong-current-password" };
       await kit.auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId, { success: false, metadata });
       throw failure(AuthFailure.WRONG_CURRENT_PASSWORD);
@@ -79,7 +80,7 @@ export function createPasswordFlow(kit: FlowKit) {
     if (input.currentPassword === next) throw failure(AuthFailure.SAME_PASSWORD);
     const passwordHash = await passwords.hash(await passwordPolicy.assertAcceptable(next, user));
     await prisma.$transaction(async (tx) => {
-      await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+      await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordNormalized: true } });
       await revokeAllSessions(tx, { userId, reason: "password-change" });
       await revokeOneTimeCodes(tx, { userId });
       await kit.email.enqueueTemplate(tx, "passwordChanged", user, {});

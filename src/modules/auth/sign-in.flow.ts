@@ -1,8 +1,12 @@
-/** `login`: identifier and password in, a session out; the same answer and work for unknown accounts. */
+/**
+ * `login`: identifier and password in, a session out. Unknown accounts get the same answer and the same
+ * work: one lookup, both lockout counters, exactly one bcrypt comparison, on every path.
+ */
 import { badUserInput, failure, FailureReason } from "../../errors.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import { AuditAction } from "../audit/audit.service.ts";
-import type { AuthResult, AuthUser, FlowKit, RequestMeta } from "./flow-kit.ts";
-import { userWithRole } from "./flow-kit.ts";
+import { usernameKey } from "../users/identity.ts";
+import { type AuthResult, type AuthUser, type FlowKit, type RequestMeta, userWithRole } from "./flow-kit.ts";
 import { identifier, parse, password } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
 
@@ -12,14 +16,27 @@ export interface LoginInput {
   provider: string;
 }
 
+/**
+ * Where an identifier is looked up, and the canonical form its lockout counter uses. One containing `@`
+ * is an email and only an email; anything else is a username (case-insensitively, by its unique key),
+ * so no account's username can shadow another account's email. Usernames cannot contain `@`.
+ */
+export function identifierLookup(who: string): { where: Prisma.UserWhereUniqueInput; canonical: string } {
+  if (who.includes("@")) {
+    const email = who.toLowerCase();
+    return { where: { email }, canonical: email };
+  }
+  const key = usernameKey(who);
+  return { where: { usernameKey: key }, canonical: key };
+}
+
 export function createSignInFlow(kit: FlowKit) {
-  const { prisma, settings, audit, auditOwnAccount } = kit;
+  const { prisma, passwords, settings, audit, auditOwnAccount } = kit;
   const { rateLimits, lockout } = kit.security;
 
   /** Audits a wrong password or unknown identifier, and the lock it may have started. */
-  async function recordFailure(meta: RequestMeta, user: AuthUser | null, outcome: { locked: boolean; retryAfter?: number }) {
-    const target = { targetType: user ? "User" : null, targetId: user?.id ?? null };
-    const reason = user ? "wrong-password" : "unknown-identifier";
+  async function recordFailure(meta: RequestMeta, userId: number | null, reason: string, outcome: { locked: boolean; retryAfter?: number }) {
+    const target = { targetType: userId === null ? null : "User", targetId: userId };
     await audit(meta, { action: AuditAction.LOGIN_FAILED, success: false, ...target, metadata: { reason } });
     if (outcome.locked) {
       await audit(meta, { action: AuditAction.ACCOUNT_LOCKED, ...target, metadata: { seconds: outcome.retryAfter } });
@@ -34,32 +51,41 @@ export function createSignInFlow(kit: FlowKit) {
     return null;
   }
 
+  /** A hash imported from the password as typed becomes a hash of its NFKC form once it has matched. */
+  async function upgradeHash(user: AuthUser, secret: string) {
+    if (user.passwordNormalized) return;
+    const passwordHash = await passwords.hash(secret.normalize("NFKC"));
+    await prisma.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash, passwordNormalized: true } });
+  }
+
   async function login(input: LoginInput, meta: RequestMeta): Promise<AuthResult> {
     if (input.provider !== "local") throw badUserInput(`Provider ${input.provider} is not enabled`, { reason: FailureReason.INVALID_INPUT });
     const who = parse(identifier, input.identifier);
     const secret = parse(password, input.password);
     // Counted before any password is evaluated: under a flood exactly `limit` attempts reach bcrypt.
     await rateLimits.consume("login", { ip: meta.ip, identifier: who.toLowerCase() });
-    const user = await prisma.user.findFirst({
-      where: { OR: [{ email: who.toLowerCase() }, { username: who }] },
-      include: userWithRole,
-    });
-    // Unknown identifiers lock the same way as accounts, so a lock reveals nothing either.
-    const attempt = await lockout.begin({ account: user ? String(user.id) : who.toLowerCase(), ip: meta.ip });
-    // Unknown users cost one hash comparison too (against a dummy hash), so timing does not tell
-    // which accounts exist; the message is the same either way.
-    const valid = await kit.verifyPassword(secret, user?.passwordHash);
-    if (!user || !valid) {
-      await recordFailure(meta, user, await attempt.failed());
+    const lookup = identifierLookup(who);
+    // One query whether or not a row matches (an `include` would add a second one only for accounts).
+    const account = await prisma.user.findUnique({ where: lookup.where });
+    // Unknown identifiers are counted and locked exactly like accounts, so a lock reveals nothing either.
+    const attempt = await lockout.begin({ identifier: lookup.canonical, userId: account?.id ?? null, ip: meta.ip });
+    // One comparison on every path: against the account's hash, or against the dummy hash when there is
+    // no account or its shared failure budget is spent from here (not evaluated, answered as a wrong password).
+    const valid = await kit.verifyPassword(secret, attempt.evaluate ? account : null);
+    if (!account || !valid) {
+      const reason = !account ? "unknown-identifier" : attempt.evaluate ? "wrong-password" : "account-budget-spent";
+      await recordFailure(meta, account?.id ?? null, reason, await attempt.failed());
       throw failure(AuthFailure.INVALID_CREDENTIALS);
     }
     await attempt.succeeded();
+    const user: AuthUser = { ...account, primaryRole: await prisma.role.findUniqueOrThrow({ where: { id: account.primaryRoleId } }) };
     const refusal = await refusalOf(user);
     if (refusal) {
       const metadata = { reason: refusal.audited };
       await auditOwnAccount(meta, AuditAction.LOGIN_FAILED, user.id, { success: false, metadata });
       throw failure(refusal.failure);
     }
+    await upgradeHash(user, secret);
     await auditOwnAccount(meta, AuditAction.LOGIN_SUCCEEDED, user.id);
     return kit.signIn(user, meta);
   }

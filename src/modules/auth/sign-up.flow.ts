@@ -2,8 +2,8 @@
 import { badUserInput, failure, FailureReason } from "../../errors.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { AuditAction } from "../audit/audit.service.ts";
+import { newDocumentId } from "../../lib/ids.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import { confirmationUrl } from "./email-confirmation.flow.ts";
 import type { AuthResult, AuthUser, FlowKit, RequestMeta } from "./flow-kit.ts";
 import { userWithRole } from "./flow-kit.ts";
 import { parseIdentity } from "../users/identity.ts";
@@ -18,6 +18,9 @@ export interface RegisterInput {
   extra: Record<string, unknown>;
 }
 
+/** The columns of a new local account, before confirmation is decided. */
+type NewAccount = Omit<Prisma.UserUncheckedCreateInput, "confirmed"> & { usernameKey: string; email: string; profile: Prisma.InputJsonObject };
+
 export function createSignUpFlow(kit: FlowKit) {
   const { prisma, passwords, settings } = kit;
   const { rateLimits, passwordPolicy } = kit.security;
@@ -30,25 +33,74 @@ export function createSignUpFlow(kit: FlowKit) {
   }
 
   /** The settings' default role, or Authenticated when that role has gone. */
-  async function defaultRoleId(type: string): Promise<number> {
+  async function defaultRole(type: string) {
     const role = await prisma.role.findUnique({ where: { type } });
-    return (role ?? (await prisma.role.findUniqueOrThrow({ where: { type: BuiltinRoleType.AUTHENTICATED } }))).id;
+    return role ?? (await prisma.role.findUniqueOrThrow({ where: { type: BuiltinRoleType.AUTHENTICATED } }));
   }
 
-  /** Creates the user and, when confirmation is on, queues the confirmation email in the same transaction. */
-  async function createAccount(data: Prisma.UserUncheckedCreateInput, confirm: boolean): Promise<AuthUser> {
+  const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+
+  /** Confirmation off: the account, signed in at once; a taken email or username is Strapi's TAKEN. */
+  async function registerConfirmed(data: NewAccount, meta: RequestMeta): Promise<AuthResult> {
+    let user: AuthUser;
     try {
-      return await prisma.$transaction(async (tx) => {
-        const created = await tx.user.create({ data, include: userWithRole });
-        if (confirm) await kit.queueCodeEmail(tx, "EMAIL_CONFIRMATION", created, confirmationUrl(kit.publicUrl));
-        return created;
-      });
+      user = await prisma.user.create({ data: { ...data, confirmed: true }, include: userWithRole });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-        throw failure(AuthFailure.TAKEN);
-      }
+      // Without confirmation the caller gets a session right away, so no answer could be neutral:
+      // "created" would have to come with a session, and an account that is not theirs cannot.
+      if (isUniqueViolation(error)) throw failure(AuthFailure.TAKEN);
       throw error;
     }
+    await kit.auditOwnAccount(meta, AuditAction.USER_REGISTERED, user.id);
+    return kit.signIn(user, meta);
+  }
+
+  /**
+   * Confirmation on: the same answer for a new address and a taken one (a user, no jwt), and the same
+   * work (an id drawn, an INSERT tried, a mail request recorded, an audit entry). A new address gets the
+   * confirmation email; a taken one's owner gets "someone tried to sign up with your address" instead.
+   * The answer's user has the id and documentId drawn for the attempt, which nobody else will ever get.
+   */
+  async function registerPending(data: NewAccount, role: AuthUser["primaryRole"], meta: RequestMeta): Promise<AuthResult> {
+    // Usernames are public (they sign in and show on screen) and a sign-up must be able to say "choose
+    // another": a taken one is TAKEN whatever the email, which therefore tells nothing about the email.
+    if (await prisma.user.findUnique({ where: { usernameKey: data.usernameKey }, select: { id: true } })) {
+      throw failure(AuthFailure.TAKEN);
+    }
+    const [{ id }] = await prisma.$queryRaw<[{ id: number }]>`SELECT nextval(pg_get_serial_sequence('"users"', 'id'))::int AS "id"`;
+    const account = { ...data, id, documentId: newDocumentId(), confirmed: false };
+    try {
+      const user = await prisma.$transaction(async (tx) => {
+        // No `include`: the role is known, and the taken-address path must not do less work than this one.
+        const created = await tx.user.create({ data: account });
+        await kit.mailRequests.request(tx, "EMAIL_CONFIRMATION", created.email, meta);
+        return { ...created, primaryRole: role };
+      });
+      await kit.auditOwnAccount(meta, AuditAction.USER_REGISTERED, user.id);
+      kit.mailRequests.kickSoon();
+      return { jwt: null, refreshToken: null, user };
+    } catch (error) {
+      // The username was checked above, so the address is taken (or the name was taken a moment ago:
+      // then nobody owns the address and the worker sends nothing).
+      if (!isUniqueViolation(error)) throw error;
+    }
+    await kit.mailRequests.request(prisma, "SIGN_UP_ATTEMPT", data.email, meta);
+    await kit.audit(meta, { action: AuditAction.USER_REGISTERED, success: false, metadata: { reason: "email-taken" } });
+    kit.mailRequests.kickSoon();
+    const now = new Date();
+    const user: AuthUser = {
+      ...account,
+      profile: data.profile as Prisma.JsonObject,
+      provider: "local",
+      passwordHash: null,
+      passwordNormalized: true,
+      blocked: false,
+      tokenVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+      primaryRole: role,
+    };
+    return { jwt: null, refreshToken: null, user };
   }
 
   async function register(input: RegisterInput, meta: RequestMeta): Promise<AuthResult> {
@@ -58,25 +110,17 @@ export function createSignUpFlow(kit: FlowKit) {
     const identity = parseIdentity(input);
     const accepted = await passwordPolicy.assertAcceptable(parse(password, input.password), identity);
     assertAllowedFields(input.extra, current.registerAllowedFields);
-    const primaryRoleId = await defaultRoleId(current.defaultRole);
+    const role = await defaultRole(current.defaultRole);
+    // Hashed before anything is looked up: a taken address costs the same bcrypt work as a new one.
     const passwordHash = await passwords.hash(accepted);
-    const user = await createAccount(
-      {
-        ...identity,
-        passwordHash,
-        provider: "local",
-        confirmed: !current.emailConfirmation,
-        profile: input.extra as Prisma.InputJsonObject,
-        primaryRoleId,
-      },
-      current.emailConfirmation,
-    );
-    await kit.auditOwnAccount(meta, AuditAction.USER_REGISTERED, user.id);
-    if (current.emailConfirmation) {
-      kit.email.kick();
-      return { jwt: null, refreshToken: null, user };
-    }
-    return kit.signIn(user, meta);
+    const data: NewAccount = {
+      ...identity,
+      passwordHash,
+      provider: "local",
+      profile: input.extra as Prisma.InputJsonObject,
+      primaryRoleId: role.id,
+    };
+    return current.emailConfirmation ? registerPending(data, role, meta) : registerConfirmed(data, meta);
   }
 
   return { register };

@@ -10,6 +10,7 @@
  */
 import type { YogaLogger } from "@graphql-yoga/logger";
 import { type Prisma, type PrismaClient, EmailStatus } from "../../generated/prisma/client.ts";
+import { createDrainLoop, type DrainLoop } from "../../lib/drain-loop.ts";
 import type { Mailer, MailMessage } from "./mailer.ts";
 
 /**
@@ -67,13 +68,11 @@ export interface OutboxWorkerOptions {
   batchSize?: number;
 }
 
-export interface OutboxWorker {
-  /** Starts polling and delivers what is already due. */
-  start(): void;
-  /** Stops polling and waits for the email being sent; claimed rows not yet sent are released at once. */
-  stop(): Promise<void>;
-  /** Looks for due rows now (call after committing an enqueue). Never throws. */
-  kick(): void;
+/**
+ * `start` polls and delivers what is already due; `stop` waits for the email being sent (claimed rows not
+ * yet sent are released at once); `kick` looks for due rows now (call after committing an enqueue).
+ */
+export interface OutboxWorker extends DrainLoop {
   /**
    * Delivers what is due now, once, and resolves when done, whether or not the worker was started: for
    * processes that do not run the worker (the CLI). Failures are settled as usual (retry later, FAILED).
@@ -98,11 +97,6 @@ const timestamp = (date: Date) => date.toISOString();
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { prisma, mailer, logger, pollIntervalMs, maxAttempts, backoff, leaseMs = 120_000, batchSize = 10 } = options;
-  let running: Promise<void> | undefined;
-  let rerun = false;
-  let stopped = true;
-  let timer: NodeJS.Timeout | undefined;
-
   async function claim(): Promise<ClaimedRow[]> {
     const now = new Date();
     const leaseEnd = new Date(now.getTime() + leaseMs);
@@ -154,65 +148,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     for (const row of rows) await settle(row, { attempts: { decrement: 1 }, nextAttemptAt: new Date() });
   }
 
-  async function drain(): Promise<void> {
+  async function drain(isStopped: () => boolean): Promise<void> {
     for (;;) {
       const rows = await claim();
       for (const [index, row] of rows.entries()) {
-        if (stopped) return release(rows.slice(index));
+        if (isStopped()) return release(rows.slice(index));
         await deliver(row);
       }
-      if (rows.length < batchSize || stopped) return;
+      if (rows.length < batchSize || isStopped()) return;
     }
   }
 
-  function schedule() {
-    clearTimeout(timer);
-    if (stopped) return;
-    timer = setTimeout(kick, pollIntervalMs);
-    // The poll alone must not keep the process alive (tests, CLI scripts); the HTTP server does that.
-    timer.unref();
-  }
-
-  function kick() {
-    if (stopped) return;
-    if (running) {
-      rerun = true;
-      return;
-    }
-    running = drain()
-      .catch((error: unknown) => logger.error(`Email outbox: ${(error as Error).message}`))
-      .finally(() => {
-        running = undefined;
-        if (rerun && !stopped) {
-          rerun = false;
-          kick();
-        } else schedule();
-      });
-  }
-
+  const loop = createDrainLoop({ drain, pollIntervalMs, onError: (error) => logger.error(`Email outbox: ${error.message}`) });
   return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      kick();
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-    kick,
+    ...loop,
     async flush() {
-      await running;
-      const wasStopped = stopped;
-      stopped = false;
-      try {
-        await drain();
-      } catch (error) {
-        logger.error(`Email outbox: ${(error as Error).message}`);
-      } finally {
-        stopped = wasStopped;
-      }
+      // Rows are claimed with SKIP LOCKED and a lease, so this may run beside the loop's own drain.
+      await drain(() => false).catch((error: unknown) => logger.error(`Email outbox: ${(error as Error).message}`));
     },
   };
 }

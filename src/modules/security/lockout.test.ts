@@ -20,8 +20,9 @@ async function failTimes(lockout: Lockout, key: LockoutKey, times: number) {
 describe.each(limiterBackends)("lockout ($name)", (backend) => {
   const limiter = useLimiterBackend(backend);
 
-  const attacker: LockoutKey = { account: "42", ip: "203.0.113.66" };
-  const victim: LockoutKey = { account: "42", ip: "198.51.100.10" };
+  const attacker: LockoutKey = { identifier: "wendy", userId: 42, ip: "203.0.113.66" };
+  const victim: LockoutKey = { identifier: "wendy", userId: 42, ip: "198.51.100.10" };
+  const wendy = { id: 42, email: "wendy@example.com", usernameKey: "wendy" };
 
   it("locks after the fifth failure, with ACCOUNT_LOCKED and the lock's length", async () => {
     const lockout = createLockout({ config, limiter: limiter() });
@@ -79,18 +80,56 @@ describe.each(limiterBackends)("lockout ($name)", (backend) => {
 
   it("lets an admin unlock an account for every IP", async () => {
     const lockout = createLockout({ config, limiter: limiter() });
-    const otherAttacker = { account: "42", ip: "203.0.113.67" };
+    const otherAttacker = { identifier: "wendy@example.com", userId: 42, ip: "203.0.113.67" };
     await failTimes(lockout, attacker, 5);
     await failTimes(lockout, otherAttacker, 5);
-    await lockout.unlock("42");
+    await lockout.unlock(wendy);
     expect(await begin(lockout, attacker)).not.toBeInstanceOf(GatehouseError);
     expect(await begin(lockout, otherAttacker)).not.toBeInstanceOf(GatehouseError);
   });
 
   it("locks unknown identifiers exactly like real accounts", async () => {
     const lockout = createLockout({ config, limiter: limiter() });
-    const ghost = { account: "nobody@example.com", ip: "203.0.113.66" };
+    const ghost = { identifier: "nobody@example.com", userId: null, ip: "203.0.113.66" };
     await failTimes(lockout, ghost, 5);
     expect(await begin(lockout, ghost)).toMatchObject({ extensions: { code: "ACCOUNT_LOCKED" } });
+  });
+
+  it("shares one evaluation budget between an account's identifiers, without a visible lock that links them", async () => {
+    const lockout = createLockout({ config, limiter: limiter() });
+    const byEmail = { ...attacker, identifier: "wendy@example.com" };
+    await failTimes(lockout, attacker, 3);
+    await failTimes(lockout, byEmail, 2);
+    // The account's 5 evaluations are spent: the next attempts by either identifier are not evaluated,
+    // but neither identifier shows a lock before its own 5 failures.
+    for (const key of [attacker, attacker, byEmail, byEmail, byEmail]) {
+      const next = await lockout.begin(key);
+      expect(next.evaluate).toBe(false);
+      await next.failed();
+    }
+    expect(await begin(lockout, attacker)).toMatchObject({ extensions: { code: "ACCOUNT_LOCKED" } });
+    expect(await begin(lockout, byEmail)).toMatchObject({ extensions: { code: "ACCOUNT_LOCKED" } });
+  });
+
+  it("gives an unknown pair of identifiers the same answers as an account's two identifiers", async () => {
+    const run = async (username: LockoutKey, email: LockoutKey) => {
+      const lockout = createLockout({ config, limiter: limiter() });
+      const seen: string[] = [];
+      for (const key of [username, username, username, email, email, username, username, email, email, email, username, email]) {
+        const attempt = await begin(lockout, key);
+        if (attempt instanceof GatehouseError) seen.push(String(attempt.extensions.code));
+        else seen.push(`failed:${(await attempt.failed()).locked}`);
+      }
+      return seen;
+    };
+    const known = await run(attacker, { ...attacker, identifier: "wendy@example.com" });
+    const unknown = await run(
+      { identifier: "ghost", userId: null, ip: attacker.ip },
+      { identifier: "ghost@example.com", userId: null, ip: attacker.ip },
+    );
+    // `locked` also reports the hidden account lock (for the audit log): compare the answers a client sees.
+    const answers = (seen: string[]) => seen.map((s) => (s.startsWith("failed") ? "INVALID_CREDENTIALS" : s));
+    expect(answers(known)).toEqual(answers(unknown));
+    expect(answers(known)).toEqual([...Array(10).fill("INVALID_CREDENTIALS"), "ACCOUNT_LOCKED", "ACCOUNT_LOCKED"]);
   });
 });

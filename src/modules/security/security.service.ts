@@ -8,6 +8,7 @@ import { type ClientKey, clientNetworkKey } from "../rate-limit/client-network.t
 import { createLimiterFactory, type LimiterFactory } from "../rate-limit/limiter-store.ts";
 import { createRateLimits, type RateLimits } from "../rate-limit/rate-limits.service.ts";
 import { createLockout, type Lockout } from "./lockout.ts";
+import { createMailBudget, type MailBudget } from "./mail-budget.ts";
 import { commonPasswords, createPasswordPolicy, type PasswordPolicy } from "./password-policy.ts";
 
 export interface SecurityService {
@@ -16,6 +17,8 @@ export interface SecurityService {
   /** Failed sign-in lockout per account and IP. */
   lockout: Lockout;
   passwordPolicy: PasswordPolicy;
+  /** Emails per address per window (EMAIL_RATE_LIMIT_*), whatever the source IPs. */
+  mailBudget: MailBudget;
   /** Counter store (memory or Redis) for further limiters. */
   limiter: LimiterFactory;
   /** The key every limit counts a client IP under: IPv4 as is, IPv6 by its RATE_LIMIT_IPV6_PREFIX network. */
@@ -23,7 +26,7 @@ export interface SecurityService {
 }
 
 export interface SecurityDependencies {
-  config: Pick<Config, "redisKeyPrefix" | "rateLimits" | "lockout" | "passwordPolicy" | "rateLimitIpv6Prefix">;
+  config: Pick<Config, "redisKeyPrefix" | "rateLimits" | "lockout" | "passwordPolicy" | "rateLimitIpv6Prefix" | "emailRateLimit">;
   /** Connected Redis when REDIS_URL is set; counters are in memory otherwise. */
   redis?: Redis | undefined;
 }
@@ -37,5 +40,6 @@ export function createSecurityService({ config, redis }: SecurityDependencies): 
     rateLimits: createRateLimits({ limits: config.rateLimits, limiter, clientKey }),
     lockout: createLockout({ config: config.lockout, limiter, clientKey }),
     passwordPolicy: createPasswordPolicy({ ...config.passwordPolicy, blocklist: commonPasswords }),
+    mailBudget: createMailBudget({ rule: config.emailRateLimit, limiter }),
   };
 }

@@ -11,6 +11,7 @@ const TEMPLATE_DESCRIPTIONS = {
   emailConfirmation: "Sent on register (with settings.emailConfirmation) and sendEmailConfirmation: the confirmation link.",
   resetPassword: "Sent by forgotPassword: the reset code and link.",
   passwordChanged: "Sent after a password change or reset, to warn the owner.",
+  signUpAttempt: "Sent to an account's owner when someone registers with its address (email confirmation on).",
 } satisfies Record<EmailTemplateName, string>;
 
 const EmailTemplateNameEnum = builder.enumType("EmailTemplateName", {

@@ -221,12 +221,11 @@ export function createUsersService({ prisma, audit, roles, settings, lockout, cr
   }
 
   /**
-   * Lifts every sign-in lock of a user, from every IP. The lockout is keyed by the user's id when the
-   * identifier matched a user; locks on identifiers that match nobody are not touched.
+   * Lifts every sign-in lock of a user, from every IP: the account's shared budget and the locks of its
+   * current email and username. Locks on identifiers that match nobody are not touched.
    */
   async function unlock(id: number, source: AuditSource): Promise<void> {
-    await getUser(id, { select: { id: true } });
-    await lockout.unlock(String(id));
+    await lockout.unlock(await getUser(id, { select: { id: true, email: true, usernameKey: true } }));
     await audit.recordBy(source, { action: AuditAction.ACCOUNT_UNLOCKED, targetType: "User", targetId: id });
   }
 

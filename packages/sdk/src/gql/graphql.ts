@@ -66,6 +66,7 @@ export type AuditAction =
   | 'SESSION_REVOKED'
   /** The settings or an email template changed. */
   | 'SETTINGS_CHANGED'
+  | 'SIGN_UP_WITH_TAKEN_EMAIL'
   /** Users were imported from a Strapi export (`gatehouse import strapi`). */
   | 'USERS_IMPORTED'
   /** An admin blocked a user. */
@@ -122,7 +123,8 @@ export type EmailTemplateName =
   /** Sent after a password change or reset, to warn the owner. */
   | 'passwordChanged'
   /** Sent by forgotPassword: the reset code and link. */
-  | 'resetPassword';
+  | 'resetPassword'
+  | 'signUpAttempt';
 
 /** On which records a permission holds. */
 export type PermissionScope =

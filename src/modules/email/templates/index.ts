@@ -5,8 +5,9 @@
 import { emailConfirmation } from "./email-confirmation.ts";
 import { passwordChanged } from "./password-changed.ts";
 import { resetPassword } from "./reset-password.ts";
+import { signUpAttempt } from "./sign-up-attempt.ts";
 
-export const EMAIL_TEMPLATE_NAMES = ["emailConfirmation", "resetPassword", "passwordChanged"] as const;
+export const EMAIL_TEMPLATE_NAMES = ["emailConfirmation", "resetPassword", "passwordChanged", "signUpAttempt"] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number];
 
 /** One customisable email. */
@@ -31,4 +32,5 @@ export const defaultEmailTemplates: EmailTemplates = {
   emailConfirmation: { ...sender, ...emailConfirmation },
   resetPassword: { ...sender, ...resetPassword },
   passwordChanged: { ...sender, ...passwordChanged },
+  signUpAttempt: { ...sender, ...signUpAttempt },
 };
