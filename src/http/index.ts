@@ -1,6 +1,6 @@
 /**
  * The HTTP layer around the GraphQL schema, in the order a request meets it: security headers (on every
- * response), the request rate limit, the router (non-GraphQL routes, 404 for unknown paths), GraphiQL's
+ * response), the request rate limit, the admin page's files, the router (non-GraphQL routes, 404 for unknown paths), GraphiQL's
  * page (when enabled), then the guards of the GraphQL endpoint, cheapest first (CSRF, content type, body
  * size), then those on the operation itself (NUL bytes, shape limits, validation rules).
  */
@@ -12,6 +12,7 @@ import { useRouter } from "./router.ts";
 import { connectRoutes } from "./routes/connect.ts";
 import { emailConfirmationRoute } from "./routes/email-confirmation.ts";
 import { jwksRoute } from "./routes/jwks.ts";
+import { useAdminPage } from "./use-admin-page.ts";
 import { useBodyLimit } from "./use-body-limit.ts";
 import { useCsrfGuard } from "./use-csrf-guard.ts";
 import { useGraphiQL } from "./use-graphiql.ts";
@@ -53,6 +54,8 @@ export function httpPlugins({ config, services, clientIp, cookies, isReady }: Ht
       clientKey: services.security.clientKey,
     }),
     useReadinessCheck({ endpoint: READY_ENDPOINT, check: isReady }),
+    // GET /admin and /admin/*: the admin page's built files (use-admin-page.ts).
+    useAdminPage({ reload: config.nodeEnv === "development" }),
     useRouter({
       routes: [
         jwksRoute(services.tokens),

@@ -1,6 +1,6 @@
 /**
  * One router for every request. It answers the routes that are not GraphQL (JWKS, the confirmation link,
- * the OAuth provider flow; later admin assets), lets the GraphQL endpoint and the health checks through to
+ * the OAuth provider flow; the admin page's files come from use-admin-page.ts just before), lets the GraphQL endpoint and the health checks through to
  * Yoga, and answers everything else (another method or path) 404. Yoga would also execute GraphQL on paths such as `/graphql/`;
  * refusing them here means the only requests that reach GraphQL are those to the one endpoint, which is
  * where every guard looks. The request rate limit, the client IP and the security headers apply to all.

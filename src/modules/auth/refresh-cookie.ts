@@ -10,6 +10,19 @@ import { parseCookie, stringifySetCookie } from "cookie";
 
 export const REFRESH_COOKIE = "__Host-gatehouse-refresh";
 
+/**
+ * A client asks for cookie delivery on one request with `x-gatehouse-refresh-cookie: httpOnly` (as
+ * Strapi's `x-strapi-refresh-cookie`), whatever AUTH_COOKIE says: the admin page works with the default
+ * configuration. Safe to honour: a custom header makes the request non-simple, so a cross-site page
+ * cannot send it without a CORS preflight that the allow-list refuses.
+ */
+export const REFRESH_COOKIE_REQUEST_HEADER = "x-gatehouse-refresh-cookie";
+
+/** Whether the request asked for cookie delivery itself (see REFRESH_COOKIE_REQUEST_HEADER). */
+export function asksForRefreshCookie(request: Request): boolean {
+  return request.headers.get(REFRESH_COOKIE_REQUEST_HEADER)?.trim().toLowerCase() === "httponly";
+}
+
 export interface RefreshCookies {
   enabled: boolean;
   /** The refresh token from the request's cookie, when cookie mode is on and the request is non-simple. */
@@ -28,23 +41,24 @@ export function isNonSimpleRequest(request: Request): boolean {
 
 export function createRefreshCookies(request: Request, options: { enabled: boolean; maxAgeSeconds: number }): RefreshCookies {
   const setCookies: string[] = [];
+  const enabled = options.enabled || asksForRefreshCookie(request);
   const write = (value: string, maxAge: number) =>
     setCookies.push(
       stringifySetCookie({ name: REFRESH_COOKIE, value, httpOnly: true, secure: true, sameSite: "strict", path: "/", maxAge }),
     );
   return {
-    enabled: options.enabled,
+    enabled,
     setCookies,
     refreshToken() {
-      if (!options.enabled || !isNonSimpleRequest(request)) return undefined;
+      if (!enabled || !isNonSimpleRequest(request)) return undefined;
       const header = request.headers.get("cookie");
       return header ? parseCookie(header)[REFRESH_COOKIE] : undefined;
     },
     setRefreshToken(token) {
-      if (options.enabled) write(token, options.maxAgeSeconds);
+      if (enabled) write(token, options.maxAgeSeconds);
     },
     clearRefreshToken() {
-      if (options.enabled) write("", 0);
+      if (enabled) write("", 0);
     },
   };
 }

@@ -1,0 +1,204 @@
+/**
+ * The shell: who is signed in (the SDK's session; a reload renews it from the HttpOnly cookie), the sign-in
+ * form, the navigation and the page of the current route. Whether an account may use the page is the
+ * server's ACL's decision: after signing in the page asks for the user list, and a FORBIDDEN answer signs
+ * the account out again with a clear message.
+ */
+import type { AuthUser } from "@gatehouse/sdk";
+import { UsersDocument } from "@gatehouse/sdk";
+import { useEffect, useState } from "preact/hooks";
+import { client, errorCode, errorMessage } from "./api.ts";
+import { UsersPage } from "./pages/users.tsx";
+import { BASE, onLinkClick, useRoute } from "./router.ts";
+
+type Session =
+  | { state: "loading" }
+  | { state: "signedOut"; notice?: string }
+  | { state: "signedIn"; user: AuthUser };
+
+export const NOT_ADMIN_MESSAGE = "This account may not use the admin page. Sign in with an administrator account.";
+
+/** Null when the signed-in user may administer users; the refusal message otherwise. */
+async function adminRefusal(): Promise<string | null> {
+  try {
+    await client.request(UsersDocument, { first: 1 });
+    return null;
+  } catch (error) {
+    if (errorCode(error) === "FORBIDDEN") return NOT_ADMIN_MESSAGE;
+    throw error;
+  }
+}
+
+export function App() {
+  const [session, setSession] = useState<Session>({ state: "loading" });
+
+  useEffect(() => {
+    const unsubscribe = client.onAuthChange((change) => {
+      if (!change.signedIn && change.cause === "sessionEnded") {
+        setSession({ state: "signedOut", notice: "Your session has ended. Please sign in again." });
+      }
+    });
+    (async () => {
+      try {
+        const user = await client.me();
+        if (!user) return setSession({ state: "signedOut" });
+        const refusal = await adminRefusal();
+        if (refusal) {
+          await client.logout();
+          return setSession({ state: "signedOut", notice: refusal });
+        }
+        setSession({ state: "signedIn", user });
+      } catch (error) {
+        setSession({ state: "signedOut", notice: errorMessage(error) });
+      }
+    })();
+    return unsubscribe;
+  }, []);
+
+  if (session.state === "loading") {
+    return (
+      <main class="centered" aria-busy="true">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  }
+  if (session.state === "signedOut") {
+    return <SignIn notice={session.notice} onSignedIn={(user) => setSession({ state: "signedIn", user })} />;
+  }
+  return (
+    <Shell
+      user={session.user}
+      onSignedOut={() => setSession({ state: "signedOut", notice: "You have signed out." })}
+    />
+  );
+}
+
+function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (user: AuthUser) => void }) {
+  const [identifier, setIdentifier] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { user } = await client.login({ identifier, password });
+      const refusal = await adminRefusal();
+      if (refusal) {
+        await client.logout();
+        setError(refusal);
+        return;
+      }
+      onSignedIn(user);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="centered">
+      <form class="card sign-in" onSubmit={submit} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">Gatehouse admin</h1>
+        {notice && !error && (
+          <p class="notice" role="status">
+            {notice}
+          </p>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <label for="identifier">Email or username</label>
+        <input
+          id="identifier"
+          name="identifier"
+          autocomplete="username"
+          required
+          value={identifier}
+          onInput={(event) => setIdentifier(event.currentTarget.value)}
+        />
+        <label for="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password}
+          onInput={(event) => setPassword(event.currentTarget.value)}
+        />
+        <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+const NAV = [{ route: "/users", label: "Users" }] as const;
+
+function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void }) {
+  const route = useRoute();
+  const [busy, setBusy] = useState(false);
+
+  async function signOut() {
+    setBusy(true);
+    try {
+      await client.logout();
+    } finally {
+      setBusy(false);
+      onSignedOut();
+    }
+  }
+
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#content">
+        Skip to content
+      </a>
+      <header class="top-bar">
+        <span class="brand">Gatehouse admin</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.route}>
+                <a
+                  href={`${BASE}${item.route}`}
+                  aria-current={route.startsWith(item.route) ? "page" : undefined}
+                  onClick={onLinkClick(item.route)}
+                >
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <span class="who">
+          Signed in as <strong>{user.username}</strong>
+        </span>
+        <button type="button" onClick={signOut} disabled={busy}>
+          {busy ? "Signing out…" : "Sign out"}
+        </button>
+      </header>
+      <main id="content" tabIndex={-1}>
+        {route.startsWith("/users") ? <UsersPage /> : <NotFound />}
+      </main>
+    </div>
+  );
+}
+
+function NotFound() {
+  return (
+    <section class="empty">
+      <h1>Page not found</h1>
+      <p>
+        There is no such page. <a href={`${BASE}/users`} onClick={onLinkClick("/users")}>Go to the users</a>.
+      </p>
+    </section>
+  );
+}
