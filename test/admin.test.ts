@@ -209,4 +209,37 @@ describe("the admin page", () => {
     expect(browser.externalRequests).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("lists, creates and deletes roles; a deep link opens the page; the deleted role's users move to the default role", async () => {
+    const page = await browser.newPage();
+    await signInThroughPage(page, server.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.getByRole("link", { name: "Roles" }).click();
+    await page.getByRole("heading", { name: "Roles" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/admin/roles");
+    await page.locator('tr[data-role="admin"]').waitFor();
+
+    await page.getByRole("button", { name: "New role" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill("Editors");
+    await dialog.getByLabel("Description").fill("People who edit");
+    await dialog.getByRole("button", { name: "Create role" }).click();
+    await expect.poll(() => page.locator(".sr-status").textContent()).toContain("Editors was saved");
+    const role = await server.prisma.role.findFirstOrThrow({ where: { name: "Editors" } });
+    expect(role.description).toBe("People who edit");
+    await createUser(server.prisma, { username: "editor1", email: "editor1@example.com", roleType: role.type });
+
+    await page.reload();
+    const row = page.locator(`tr[data-role="${role.type}"]`);
+    await row.waitFor();
+    await screenshot(page, "roles");
+
+    await row.getByRole("button", { name: "Delete Editors" }).click();
+    await dialog.getByRole("button", { name: "Delete role" }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await server.prisma.role.count({ where: { name: "Editors" } })).toBe(0);
+    const editor = await server.prisma.user.findFirstOrThrow({ where: { username: "editor1" }, include: { primaryRole: true } });
+    expect(editor.primaryRole.type).toBe("authenticated");
+    expect(browser.externalRequests).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

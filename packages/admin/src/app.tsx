@@ -8,6 +8,7 @@ import type { AuthUser } from "@gatehouse/sdk";
 import { UsersDocument } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { client, errorCode, errorMessage } from "./api.ts";
+import { RolesPage } from "./pages/roles.tsx";
 import { UsersPage } from "./pages/users.tsx";
 import { BASE, onLinkClick, useRoute } from "./router.ts";
 
@@ -140,7 +141,10 @@ function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (user: Au
   );
 }
 
-const NAV = [{ route: "/users", label: "Users" }] as const;
+const NAV = [
+  { route: "/users", label: "Users" },
+  { route: "/roles", label: "Roles" },
+] as const;
 
 function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void }) {
   const route = useRoute();
@@ -186,7 +190,7 @@ function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void 
         </button>
       </header>
       <main id="content" tabIndex={-1}>
-        {route.startsWith("/users") ? <UsersPage /> : <NotFound />}
+        {route.startsWith("/users") ? <UsersPage /> : route.startsWith("/roles") ? <RolesPage /> : <NotFound />}
       </main>
     </div>
   );

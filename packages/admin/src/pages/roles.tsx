@@ -1,0 +1,225 @@
+/**
+ * Roles: the list, create (name, description, optional type slug), edit name and description, delete a
+ * custom role after a confirmation (its users move to the default role, as the API does). The built-in
+ * roles (public, authenticated, admin) are refused by the server, whose message is shown.
+ */
+import { CreateRoleDocument, DeleteRoleDocument, type RoleFieldsFragment, RolesDocument, UpdateRoleDocument } from "@gatehouse/sdk";
+import { useEffect, useState } from "preact/hooks";
+import { client, errorMessage } from "../api.ts";
+import { Dialog } from "../dialog.tsx";
+
+type Role = RoleFieldsFragment;
+
+type ListState = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; roles: Role[] };
+
+export function RolesPage() {
+  const [list, setList] = useState<ListState>({ state: "loading" });
+  const [reloads, setReloads] = useState(0);
+  const [editing, setEditing] = useState<{ role?: Role } | null>(null);
+  const [deleting, setDeleting] = useState<Role | null>(null);
+  const [status, setStatus] = useState("");
+
+  useEffect(() => {
+    let current = true;
+    setList({ state: "loading" });
+    client.request(RolesDocument).then(
+      (data) => current && setList({ state: "ready", roles: data.roles }),
+      (error) => current && setList({ state: "error", message: errorMessage(error) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [reloads]);
+  const reload = () => setReloads((count) => count + 1);
+
+  return (
+    <section aria-labelledby="roles-title">
+      <div class="page-head">
+        <h1 id="roles-title">Roles</h1>
+        <button type="button" class="primary" onClick={() => setEditing({})}>
+          New role
+        </button>
+      </div>
+      <p class="sr-status" role="status" aria-live="polite">
+        {status}
+      </p>
+      {list.state === "loading" && (
+        <p class="loading" role="status" aria-busy="true">
+          Loading roles…
+        </p>
+      )}
+      {list.state === "error" && (
+        <div class="error" role="alert">
+          <p>The roles could not be loaded: {list.message}</p>
+          <button type="button" onClick={reload}>
+            Try again
+          </button>
+        </div>
+      )}
+      {list.state === "ready" && list.roles.length === 0 && (
+        <div class="empty">
+          <p>There are no roles.</p>
+        </div>
+      )}
+      {list.state === "ready" && list.roles.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Description</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.roles.map((role) => (
+                <tr key={role.id} data-role={role.type ?? role.name}>
+                  <th scope="row" data-label="Name">
+                    {role.name}
+                  </th>
+                  <td data-label="Type">{role.type ?? "—"}</td>
+                  <td data-label="Description">{role.description || "—"}</td>
+                  <td class="row-actions">
+                    <button type="button" onClick={() => setEditing({ role })} aria-label={`Edit ${role.name}`}>
+                      Edit
+                    </button>
+                    <button type="button" class="danger" onClick={() => setDeleting(role)} aria-label={`Delete ${role.name}`}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing && (
+        <RoleForm
+          role={editing.role}
+          onClose={() => setEditing(null)}
+          onSaved={(role) => {
+            setEditing(null);
+            setStatus(`${role.name} was saved.`);
+            reload();
+          }}
+        />
+      )}
+      {deleting && (
+        <ConfirmDeleteRole
+          role={deleting}
+          onClose={() => setDeleting(null)}
+          onDeleted={() => {
+            setStatus(`${deleting.name} was deleted.`);
+            setDeleting(null);
+            reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function RoleForm({ role, onClose, onSaved }: { role?: Role; onClose: () => void; onSaved: (role: Role) => void }) {
+  const [name, setName] = useState(role?.name ?? "");
+  const [type, setType] = useState("");
+  const [description, setDescription] = useState(role?.description ?? "");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (role) {
+        const data = await client.request(UpdateRoleDocument, { id: role.id, data: { name, description } });
+        onSaved(data.updateRole);
+      } else {
+        const data = await client.request(CreateRoleDocument, { data: { name, description, ...(type ? { type } : {}) } });
+        onSaved(data.createRole);
+      }
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={role ? `Edit ${role.name}` : "New role"} onClose={onClose}>
+      <form class="stacked" onSubmit={submit}>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <label for="role-name">Name</label>
+        <input id="role-name" required value={name} onInput={(event) => setName(event.currentTarget.value)} />
+        {!role && (
+          <>
+            <label for="role-type">Type (optional)</label>
+            <input
+              id="role-type"
+              aria-describedby="role-type-hint"
+              value={type}
+              onInput={(event) => setType(event.currentTarget.value)}
+            />
+            <p id="role-type-hint" class="hint">
+              The slug ACL rules use; derived from the name when empty.
+            </p>
+          </>
+        )}
+        <label for="role-description">Description</label>
+        <textarea id="role-description" rows={3} value={description} onInput={(event) => setDescription(event.currentTarget.value)} />
+        <div class="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
+            {busy ? "Saving…" : role ? "Save" : "Create role"}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function ConfirmDeleteRole({ role, onClose, onDeleted }: { role: Role; onClose: () => void; onDeleted: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.request(DeleteRoleDocument, { id: role.id });
+      onDeleted();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title={`Delete ${role.name}?`} onClose={onClose}>
+      <p>Its users move to the default role.</p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="dialog-actions">
+        <button type="button" onClick={onClose} autofocus>
+          Cancel
+        </button>
+        <button type="button" class="danger" onClick={confirm} disabled={busy} aria-busy={busy}>
+          {busy ? "Deleting…" : "Delete role"}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
