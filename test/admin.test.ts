@@ -14,7 +14,7 @@ import { REFRESH_COOKIE } from "../src/modules/auth/refresh-cookie.ts";
 import { createUser } from "./helpers/auth.ts";
 import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
-import { Login } from "./operations/auth.ts";
+import { Login, Register } from "./operations/auth.ts";
 
 const ADMIN_EMAIL = "root@example.com";
 const ADMIN_PASSWORD = "a long admin password 1";
@@ -34,6 +34,8 @@ async function screenshot(page: Page, name: string) {
 async function signInThroughPage(page: Page, url: string, identifier: string, password: string) {
   // Fail at the step that is stuck rather than at the test's timeout.
   page.setDefaultTimeout(15_000);
+  // Each sign-in starts from a fresh browser session (the pages share one context and its cookies).
+  await page.context().clearCookies();
   await page.goto(`${url}/admin/`);
   await page.getByLabel("Email or username").fill(identifier);
   await page.getByLabel("Password").fill(password);
@@ -239,6 +241,33 @@ describe("the admin page", () => {
     expect(await server.prisma.role.count({ where: { name: "Editors" } })).toBe(0);
     const editor = await server.prisma.user.findFirstOrThrow({ where: { username: "editor1" }, include: { primaryRole: true } });
     expect(editor.primaryRole.type).toBe("authenticated");
+    expect(browser.externalRequests).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it("changes an advanced setting, and the API follows it: with sign-ups off, register is refused", async () => {
+    const page = await browser.newPage();
+    await signInThroughPage(page, server.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.getByRole("link", { name: "Settings" }).click();
+    const allow = page.getByLabel("Allow sign-ups");
+    await allow.waitFor();
+    expect(await allow.isChecked()).toBe(true);
+    await allow.uncheck();
+    await page.getByLabel("Profile fields accepted at sign-up").fill("firstName, lastName");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => page.locator(".sr-status").textContent()).toContain("The settings were saved");
+    await screenshot(page, "settings");
+
+    const row = await server.prisma.setting.findUniqueOrThrow({ where: { key: "advanced" } });
+    expect(row.value).toMatchObject({ allowRegister: false, registerAllowedFields: ["firstName", "lastName"] });
+    const refused = await server.gql(Register, {
+      input: { username: "latecomer", email: "latecomer@example.com", password: "a fresh pass phrase 789" },
+    });
+    expect(refused.data?.register ?? null).toBeNull();
+    expect(errorCode(refused)).toBeDefined();
+    await page.reload();
+    await page.getByLabel("Allow sign-ups").waitFor();
+    expect(await page.getByLabel("Allow sign-ups").isChecked()).toBe(false);
     expect(browser.externalRequests).toEqual([]);
     await page.close();
   }, 120_000);

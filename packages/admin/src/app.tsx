@@ -9,6 +9,7 @@ import { UsersDocument } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { client, errorCode, errorMessage } from "./api.ts";
 import { RolesPage } from "./pages/roles.tsx";
+import { SettingsPage } from "./pages/settings.tsx";
 import { UsersPage } from "./pages/users.tsx";
 import { BASE, onLinkClick, useRoute } from "./router.ts";
 
@@ -144,6 +145,7 @@ function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (user: Au
 const NAV = [
   { route: "/users", label: "Users" },
   { route: "/roles", label: "Roles" },
+  { route: "/settings", label: "Settings" },
 ] as const;
 
 function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void }) {
@@ -190,7 +192,13 @@ function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void 
         </button>
       </header>
       <main id="content" tabIndex={-1}>
-        {route.startsWith("/users") ? <UsersPage /> : route.startsWith("/roles") ? <RolesPage /> : <NotFound />}
+        {route.startsWith("/users") ? <UsersPage /> : route.startsWith("/roles") ? (
+          <RolesPage />
+        ) : route.startsWith("/settings") ? (
+          <SettingsPage />
+        ) : (
+          <NotFound />
+        )}
       </main>
     </div>
   );

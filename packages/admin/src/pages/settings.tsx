@@ -1,0 +1,146 @@
+/**
+ * Advanced settings, as Strapi's: the default role of new accounts, sign-ups, email confirmation, unique
+ * emails, the reset-password and confirmation-redirect URLs, and the profile fields sign-up accepts.
+ * Saved with updateSettings; the server checks the values and its message is shown.
+ */
+import { RolesDocument, type RoleFieldsFragment, SettingsDocument, type SettingsFieldsFragment, UpdateSettingsDocument } from "@gatehouse/sdk";
+import { useEffect, useState } from "preact/hooks";
+import { client, errorMessage } from "../api.ts";
+
+type Settings = SettingsFieldsFragment;
+
+type LoadState =
+  | { state: "loading" }
+  | { state: "error"; message: string }
+  | { state: "ready"; settings: Settings; roles: RoleFieldsFragment[] };
+
+export function SettingsPage() {
+  const [load, setLoad] = useState<LoadState>({ state: "loading" });
+  const [reloads, setReloads] = useState(0);
+
+  useEffect(() => {
+    let current = true;
+    setLoad({ state: "loading" });
+    Promise.all([client.request(SettingsDocument), client.request(RolesDocument)]).then(
+      ([settings, roles]) => current && setLoad({ state: "ready", settings: settings.settings, roles: roles.roles }),
+      (error) => current && setLoad({ state: "error", message: errorMessage(error) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [reloads]);
+
+  return (
+    <section aria-labelledby="settings-title">
+      <h1 id="settings-title">Advanced settings</h1>
+      {load.state === "loading" && (
+        <p class="loading" role="status" aria-busy="true">
+          Loading settings…
+        </p>
+      )}
+      {load.state === "error" && (
+        <div class="error" role="alert">
+          <p>The settings could not be loaded: {load.message}</p>
+          <button type="button" onClick={() => setReloads((count) => count + 1)}>
+            Try again
+          </button>
+        </div>
+      )}
+      {load.state === "ready" && <SettingsForm settings={load.settings} roles={load.roles} />}
+    </section>
+  );
+}
+
+function SettingsForm({ settings, roles }: { settings: Settings; roles: RoleFieldsFragment[] }) {
+  const [defaultRole, setDefaultRole] = useState(settings.defaultRole);
+  const [allowRegister, setAllowRegister] = useState(settings.allowRegister);
+  const [emailConfirmation, setEmailConfirmation] = useState(settings.emailConfirmation);
+  const [uniqueEmail, setUniqueEmail] = useState(settings.uniqueEmail);
+  const [resetPasswordUrl, setResetPasswordUrl] = useState(settings.resetPasswordUrl ?? "");
+  const [redirection, setRedirection] = useState(settings.emailConfirmationRedirection ?? "");
+  const [fields, setFields] = useState(settings.registerAllowedFields.join(", "));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState("");
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setStatus("");
+    try {
+      await client.request(UpdateSettingsDocument, {
+        input: {
+          defaultRole,
+          allowRegister,
+          emailConfirmation,
+          uniqueEmail,
+          // URLs only when changed: an untouched empty field is not a new value.
+          ...(resetPasswordUrl !== (settings.resetPasswordUrl ?? "") ? { resetPasswordUrl } : {}),
+          ...(redirection !== (settings.emailConfirmationRedirection ?? "") ? { emailConfirmationRedirection: redirection } : {}),
+          registerAllowedFields: fields
+            .split(",")
+            .map((field) => field.trim())
+            .filter(Boolean),
+        },
+      });
+      setStatus("The settings were saved.");
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="card stacked settings" onSubmit={submit}>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <label for="settings-default-role">Default role of new accounts</label>
+      <select id="settings-default-role" value={defaultRole} onChange={(event) => setDefaultRole(event.currentTarget.value)}>
+        {roles.map((role) => (
+          <option key={role.id} value={role.type ?? role.name}>
+            {role.name}
+          </option>
+        ))}
+      </select>
+      <label class="check">
+        <input type="checkbox" checked={allowRegister} onChange={(event) => setAllowRegister(event.currentTarget.checked)} />
+        Allow sign-ups
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={emailConfirmation} onChange={(event) => setEmailConfirmation(event.currentTarget.checked)} />
+        Require email confirmation
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={uniqueEmail} onChange={(event) => setUniqueEmail(event.currentTarget.checked)} />
+        One account per email
+      </label>
+      <label for="settings-reset-url">Reset password page (URL)</label>
+      <input id="settings-reset-url" type="url" value={resetPasswordUrl} onInput={(event) => setResetPasswordUrl(event.currentTarget.value)} />
+      <label for="settings-redirection">After email confirmation, redirect to (URL)</label>
+      <input id="settings-redirection" type="url" value={redirection} onInput={(event) => setRedirection(event.currentTarget.value)} />
+      <label for="settings-fields">Profile fields accepted at sign-up</label>
+      <input
+        id="settings-fields"
+        aria-describedby="settings-fields-hint"
+        value={fields}
+        onInput={(event) => setFields(event.currentTarget.value)}
+      />
+      <p id="settings-fields-hint" class="hint">
+        Comma separated, e.g. firstName, lastName.
+      </p>
+      <div class="dialog-actions">
+        <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
+          {busy ? "Saving…" : "Save settings"}
+        </button>
+      </div>
+      <p class="sr-status" role="status" aria-live="polite">
+        {status}
+      </p>
+    </form>
+  );
+}
