@@ -271,4 +271,26 @@ describe("the admin page", () => {
     expect(browser.externalRequests).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("shows the audit entries of what the earlier tests did, filtered by action", async () => {
+    const page = await browser.newPage();
+    await signInThroughPage(page, server.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("heading", { name: "Audit log" }).waitFor();
+    await page.locator("tr[data-action]").first().waitFor();
+    for (const action of ["USER_CREATED", "USER_BLOCKED", "USER_DELETED", "ROLE_CHANGED", "SETTINGS_CHANGED", "LOGIN_FAILED"]) {
+      await page.getByLabel("Action").selectOption(action);
+      const rows = page.locator("tr[data-action]");
+      await expect.poll(async () => new Set(await rows.evaluateAll((all) => all.map((row) => row.getAttribute("data-action")))), { timeout: 15_000 })
+        .toEqual(new Set([action]));
+      const stored = await server.prisma.auditLog.count({ where: { action } });
+      expect(stored).toBeGreaterThan(0);
+      await expect.poll(() => rows.count()).toBe(Math.min(stored, 25));
+    }
+    await page.getByLabel("Action").selectOption("USER_BLOCKED");
+    await expect.poll(() => page.locator('tr[data-action="USER_BLOCKED"] [data-label="Actor"]').first().textContent()).toBe("root");
+    await screenshot(page, "audit-log");
+    expect(browser.externalRequests).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import type { AuthUser } from "@gatehouse/sdk";
 import { UsersDocument } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { client, errorCode, errorMessage } from "./api.ts";
+import { AuditLogPage } from "./pages/audit-log.tsx";
 import { RolesPage } from "./pages/roles.tsx";
 import { SettingsPage } from "./pages/settings.tsx";
 import { UsersPage } from "./pages/users.tsx";
@@ -146,6 +147,7 @@ const NAV = [
   { route: "/users", label: "Users" },
   { route: "/roles", label: "Roles" },
   { route: "/settings", label: "Settings" },
+  { route: "/audit-log", label: "Audit log" },
 ] as const;
 
 function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void }) {
@@ -196,6 +198,8 @@ function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void 
           <RolesPage />
         ) : route.startsWith("/settings") ? (
           <SettingsPage />
+        ) : route.startsWith("/audit-log") ? (
+          <AuditLogPage />
         ) : (
           <NotFound />
         )}

@@ -1,0 +1,204 @@
+/**
+ * Audit log: newest first, filtered by action, actor id, target (type and id) and time, in pages of
+ * PAGE_SIZE (cursor pages: Previous goes back through the cursors already seen).
+ */
+import { type AuditAction, type AuditLogFilter, AuditLogDocument, type AuditLogQuery } from "@gatehouse/sdk";
+import { useEffect, useState } from "preact/hooks";
+import { client, errorMessage } from "../api.ts";
+
+const PAGE_SIZE = 25;
+
+/** Every AuditAction of the schema (the type is a union: TypeScript checks the list against it). */
+const ACTIONS: readonly AuditAction[] = [
+  "ACCOUNT_LOCKED", "ACCOUNT_UNLOCKED", "ACL_CHANGED", "AUTH_PROVIDER_CHANGED", "EMAIL_CONFIRMED",
+  "LOGIN_FAILED", "LOGIN_SUCCEEDED", "PASSWORD_CHANGED", "PASSWORD_RESET", "PASSWORD_RESET_REQUESTED",
+  "PROVIDER_LINKED", "PROVIDER_SIGN_IN", "PROVIDER_UNLINKED", "ROLE_CHANGED", "SESSION_REVOKED",
+  "SETTINGS_CHANGED", "USERS_IMPORTED", "USER_BLOCKED", "USER_CREATED", "USER_DELETED", "USER_REGISTERED",
+  "USER_UNBLOCKED",
+];
+
+type Entry = AuditLogQuery["auditLog"]["nodes"][number];
+
+interface Filters {
+  action: string;
+  actorId: string;
+  targetType: string;
+  targetId: string;
+  from: string;
+  to: string;
+}
+
+const NO_FILTERS: Filters = { action: "", actorId: "", targetType: "", targetId: "", from: "", to: "" };
+
+function toFilter(filters: Filters): AuditLogFilter {
+  const filter: AuditLogFilter = {};
+  if (filters.action) filter.actions = [filters.action as AuditAction];
+  if (filters.actorId.trim()) filter.actorId = filters.actorId.trim();
+  if (filters.targetType.trim()) filter.targetType = filters.targetType.trim();
+  if (filters.targetId.trim()) filter.targetId = filters.targetId.trim();
+  // datetime-local values are local times without a zone: Date reads them as such.
+  if (filters.from) filter.from = new Date(filters.from).toISOString();
+  if (filters.to) filter.to = new Date(filters.to).toISOString();
+  return filter;
+}
+
+type ListState =
+  | { state: "loading" }
+  | { state: "error"; message: string }
+  | { state: "ready"; entries: Entry[]; totalCount: number; endCursor: string | null; hasNextPage: boolean };
+
+export function AuditLogPage() {
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  /** The `after` cursor of every page up to the current one (undefined: the first page). */
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [list, setList] = useState<ListState>({ state: "loading" });
+  const [reloads, setReloads] = useState(0);
+  const after = cursors[cursors.length - 1];
+
+  useEffect(() => {
+    let current = true;
+    setList({ state: "loading" });
+    client.request(AuditLogDocument, { first: PAGE_SIZE, filter: toFilter(filters), ...(after ? { after } : {}) }).then(
+      (data) =>
+        current &&
+        setList({
+          state: "ready",
+          entries: data.auditLog.nodes,
+          totalCount: data.auditLog.totalCount,
+          endCursor: data.auditLog.endCursor,
+          hasNextPage: data.auditLog.hasNextPage,
+        }),
+      (error) => current && setList({ state: "error", message: errorMessage(error) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [filters, after, reloads]);
+
+  function apply(next: Filters) {
+    setDraft(next);
+    setFilters(next);
+    setCursors([undefined]);
+  }
+
+  const onInput = (key: keyof Filters) => (event: { currentTarget: HTMLInputElement }) =>
+    setDraft({ ...draft, [key]: event.currentTarget.value });
+  const text = (key: keyof Filters, label: string) => (
+    <div class="field">
+      <label for={`audit-${key}`}>{label}</label>
+      <input id={`audit-${key}`} type="text" value={draft[key]} onInput={onInput(key)} />
+    </div>
+  );
+  const time = (key: keyof Filters, label: string) => (
+    <div class="field">
+      <label for={`audit-${key}`}>{label}</label>
+      <input id={`audit-${key}`} type="datetime-local" value={draft[key]} onInput={onInput(key)} />
+    </div>
+  );
+
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Audit log</h1>
+      <form
+        class="filters"
+        role="search"
+        aria-label="Filter the audit log"
+        onSubmit={(event) => {
+          event.preventDefault();
+          apply(draft);
+        }}
+      >
+        <div class="field">
+          <label for="audit-action">Action</label>
+          <select id="audit-action" value={draft.action} onChange={(event) => apply({ ...draft, action: event.currentTarget.value })}>
+            <option value="">Any action</option>
+            {ACTIONS.map((action) => (
+              <option key={action} value={action}>
+                {action}
+              </option>
+            ))}
+          </select>
+        </div>
+        {text("actorId", "Actor (user id)")}
+        {text("targetType", "Target type")}
+        {text("targetId", "Target id")}
+        {time("from", "From")}
+        {time("to", "Until")}
+        <div class="field actions">
+          <button type="submit">Filter</button>
+          <button type="button" onClick={() => apply(NO_FILTERS)}>
+            Clear
+          </button>
+        </div>
+      </form>
+      {list.state === "loading" && (
+        <p class="loading" role="status" aria-busy="true">
+          Loading the audit log…
+        </p>
+      )}
+      {list.state === "error" && (
+        <div class="error" role="alert">
+          <p>The audit log could not be loaded: {list.message}</p>
+          <button type="button" onClick={() => setReloads((count) => count + 1)}>
+            Try again
+          </button>
+        </div>
+      )}
+      {list.state === "ready" && list.entries.length === 0 && (
+        <div class="empty">
+          <p>No entry matches.</p>
+        </div>
+      )}
+      {list.state === "ready" && list.entries.length > 0 && (
+        <>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Result</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">IP</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.entries.map((entry) => (
+                  <tr key={entry.id} data-action={entry.action}>
+                    <td data-label="When">
+                      <time dateTime={entry.createdAt}>{new Date(entry.createdAt).toLocaleString()}</time>
+                    </td>
+                    <th scope="row" data-label="Action">
+                      {entry.action}
+                    </th>
+                    <td data-label="Result">{entry.success ? "Succeeded" : "Failed"}</td>
+                    <td data-label="Actor">{entry.actor?.username ?? entry.actorId ?? "—"}</td>
+                    <td data-label="Target">{entry.targetType ? `${entry.targetType} ${entry.targetId ?? ""}` : "—"}</td>
+                    <td data-label="IP">{entry.ip ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav class="pager" aria-label="Pages">
+            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+              Previous
+            </button>
+            <span>
+              Page {cursors.length} · {list.totalCount} entries
+            </span>
+            <button
+              type="button"
+              disabled={!list.hasNextPage || !list.endCursor}
+              onClick={() => list.endCursor && setCursors([...cursors, list.endCursor])}
+            >
+              Next
+            </button>
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}
