@@ -4,104 +4,174 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What a rule does. */
 export type AclPermission =
+  /** Grants access. */
   | 'ALLOW'
+  /** Refuses access; a matching DENY wins over ALLOW at the same precision. */
   | 'DENY';
 
+/** Whom a rule is for. */
 export type AclPrincipalType =
+  /** A role, named by its type or name, or a dynamic role such as $owner. */
   | 'ROLE'
+  /** One user, named by id. */
   | 'USER';
 
+/** A rule to store (docs/authorization.md). */
 export type AclRuleInput = {
+  /** READ, WRITE, EXECUTE or *. */
   accessType?: string;
+  /** Allow or deny. */
   permission: AclPermission;
+  /** A role's type or name, a dynamic role such as $owner, or a user id. */
   principalId: string;
+  /** Whether principalId names a role or a user. */
   principalType: AclPrincipalType;
+  /** Schema coordinate (Query.users, User.email), Type.* or *. */
   resource: string;
 };
 
 /** What an audit log entry records. */
 export type AuditAction =
+  /** Repeated failures locked an account for a while. */
   | 'ACCOUNT_LOCKED'
+  /** An admin unlocked an account. */
   | 'ACCOUNT_UNLOCKED'
+  /** An access rule was created or deleted. */
   | 'ACL_CHANGED'
+  /** An admin changed a sign-in provider's settings (never its secret). */
   | 'AUTH_PROVIDER_CHANGED'
+  /** An email address was confirmed. */
   | 'EMAIL_CONFIRMED'
+  /** A sign-in was refused (wrong credentials, blocked, unconfirmed or locked). */
   | 'LOGIN_FAILED'
+  /** A user signed in. */
   | 'LOGIN_SUCCEEDED'
+  /** A user changed their password. */
   | 'PASSWORD_CHANGED'
+  /** A password was reset with an emailed code. */
   | 'PASSWORD_RESET'
+  /** A password reset email was asked for. */
   | 'PASSWORD_RESET_REQUESTED'
+  /** A provider account was linked to a user. */
   | 'PROVIDER_LINKED'
+  /** A sign-in through an OAuth/OIDC provider, successful or refused. */
   | 'PROVIDER_SIGN_IN'
+  /** A provider account was unlinked from a user. */
   | 'PROVIDER_UNLINKED'
+  /** A role was created, changed, deleted, assigned or unassigned. */
   | 'ROLE_CHANGED'
+  /** A session was ended (logout, revokeSession, an admin, or a replayed refresh token). */
   | 'SESSION_REVOKED'
+  /** The settings or an email template changed. */
   | 'SETTINGS_CHANGED'
+  /** Someone registered with an existing account's address; its owner was notified. */
+  | 'SIGN_UP_WITH_TAKEN_EMAIL'
+  /** Users were imported from a Strapi export (`gatehouse import strapi`). */
   | 'USERS_IMPORTED'
+  /** An admin blocked a user. */
   | 'USER_BLOCKED'
+  /** An admin created an account (createUser or `gatehouse users create`). */
   | 'USER_CREATED'
+  /** An admin deleted a user. */
   | 'USER_DELETED'
+  /** An account was created by register. */
   | 'USER_REGISTERED'
+  /** An admin unblocked a user. */
   | 'USER_UNBLOCKED';
 
 /** Every field is optional; given fields must all match. */
 export type AuditLogFilter = {
+  /** Any of these actions. */
   actions?: Array<AuditAction> | null | undefined;
+  /** Entries by this user. */
   actorId?: string | number | null | undefined;
   /** Entries at or after this instant. */
   from?: string | null | undefined;
+  /** Entries from this client address. */
   ip?: string | null | undefined;
+  /** Only successes (true) or only refusals (false). */
   success?: boolean | null | undefined;
+  /** Entries about this id (with targetType). */
   targetId?: string | null | undefined;
+  /** Entries about this kind of thing: User, Role, AclRule, Settings. */
   targetType?: string | null | undefined;
   /** Entries before this instant. */
   to?: string | null | undefined;
 };
 
+/** Changes to one email template; fields left out keep their value. */
 export type EmailTemplateInput = {
   /** MJML document; checked to compile before it is stored. */
   body?: string | null | undefined;
+  /** Sender address; null goes back to the one from EMAIL_FROM. */
   fromEmail?: string | null | undefined;
+  /** Sender name; null goes back to the one from EMAIL_FROM. */
   fromName?: string | null | undefined;
+  /** Which email. */
   name: EmailTemplateName;
+  /** Reply-To address. */
   replyTo?: string | null | undefined;
+  /** Subject line. */
   subject?: string | null | undefined;
 };
 
 /** The emails Gatehouse sends. */
 export type EmailTemplateName =
+  /** Sent on register (with settings.emailConfirmation) and sendEmailConfirmation: the confirmation link. */
   | 'emailConfirmation'
+  /** Sent after a password change or reset, to warn the owner. */
   | 'passwordChanged'
-  | 'resetPassword';
+  /** Sent by forgotPassword: the reset code and link. */
+  | 'resetPassword'
+  /** Sent to an account's owner when someone registers with its address (email confirmation on). */
+  | 'signUpAttempt';
 
+/** On which records a permission holds. */
 export type PermissionScope =
   /** Allowed on any record. */
   | 'ALL'
   /** Allowed only on the caller's own records. */
   | 'OWN';
 
+/** A new custom role. */
 export type RoleInput = {
+  /** What the role is for. */
   description?: string | null | undefined;
+  /** Display name; unique. */
   name: string;
   /** Slug used by ACL rules; derived from the name when absent. */
   type?: string | null | undefined;
 };
 
+/** Changes to a role; its type (the slug rules name) never changes. */
 export type RoleUpdateInput = {
+  /** New description. */
   description?: string | null | undefined;
+  /** New display name. */
   name?: string | null | undefined;
 };
 
+/** Changes to the settings; fields left out keep their value. */
 export type SettingsInput = {
+  /** Whether `register` is open. */
   allowRegister?: boolean | null | undefined;
+  /** Type of an existing role, given to new users. */
   defaultRole?: string | null | undefined;
+  /** New accounts must confirm their email before signing in. */
   emailConfirmation?: boolean | null | undefined;
+  /** Where the confirmation link sends the browser (https in production). */
   emailConfirmationRedirection?: string | null | undefined;
+  /** Templates to change. */
   emailTemplates?: Array<EmailTemplateInput> | null | undefined;
+  /** Front-end URLs a provider sign-in may return to (exact match). */
   providerRedirectUrls?: Array<string> | null | undefined;
+  /** Extra profile fields `register` accepts. */
   registerAllowedFields?: Array<string> | null | undefined;
+  /** Front-end page that receives the reset code as ?code=... (https in production). */
   resetPasswordUrl?: string | null | undefined;
+  /** Only true is accepted: an email identifies one account. */
   uniqueEmail?: boolean | null | undefined;
 };
 
@@ -109,6 +179,7 @@ export type SettingsInput = {
 export type UpdateMeInput = {
   /** Only fields allowed by settings (registerAllowedFields). */
   profile?: Record<string, unknown> | null | undefined;
+  /** New username (identity rules apply). */
   username?: string | null | undefined;
 };
 
@@ -118,6 +189,7 @@ export type UserCreateInput = {
   blocked?: boolean | null | undefined;
   /** Default false, as in Strapi. */
   confirmed?: boolean | null | undefined;
+  /** Stored lower-cased; unique. */
   email: string;
   /** Checked by the password policy. Omitted: the user is emailed a link to set their password (a reset code), unless blocked. */
   password?: string | null | undefined;
@@ -125,21 +197,31 @@ export type UserCreateInput = {
   profile?: Record<string, unknown> | null | undefined;
   /** The primary role, by id or type; the default role (settings) when omitted. */
   role?: string | number | null | undefined;
+  /** Unique case-insensitively; the shared identity rules apply. */
   username: string;
 };
 
+/** An admin's changes to a user; fields left out keep their value. */
 export type UserUpdateInput = {
   /** Blocking also revokes the user's sessions. */
   blocked?: boolean | null | undefined;
+  /** Marks the email address confirmed or not. */
   confirmed?: boolean | null | undefined;
+  /** New email address; spends the user's outstanding reset and confirmation codes. */
   email?: string | null | undefined;
+  /** Id of the new primary role. */
   primaryRoleId?: string | number | null | undefined;
+  /** Replaces the profile fields. */
   profile?: Record<string, unknown> | null | undefined;
+  /** New username (identity rules apply). */
   username?: string | null | undefined;
 };
 
+/** Every field is optional; given fields must all match. */
 export type UsersFilter = {
+  /** Only blocked (true) or only unblocked (false) users. */
   blocked?: boolean | null | undefined;
+  /** Only confirmed (true) or only unconfirmed (false) users. */
   confirmed?: boolean | null | undefined;
   /** A role's id or type (primary or further role). */
   role?: string | null | undefined;
@@ -147,18 +229,25 @@ export type UsersFilter = {
   text?: string | null | undefined;
 };
 
+/** Credentials for login. */
 export type UsersPermissionsLoginInput = {
   /** Email (case-insensitive) or username. */
   identifier: string;
+  /** The account's password. */
   password: string;
+  /** Strapi's provider name; only local is supported. */
   provider?: string;
 };
 
+/** A new account's credentials. */
 export type UsersPermissionsRegisterInput = {
+  /** Email address; stored lower-cased. */
   email: string;
+  /** Checked against the password policy (length and strength). */
   password: string;
   /** Extra profile fields; only those listed in settings.registerAllowedFields are accepted. */
   profile?: Record<string, unknown> | null | undefined;
+  /** 3 to 64 characters, no @, whitespace or invisible characters; unique case-insensitively. */
   username: string;
 };
 
@@ -343,6 +432,13 @@ export type LoginMutationVariables = Exact<{
 
 
 export type LoginMutation = { login: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } };
+
+export type OAuthLoginMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type OAuthLoginMutation = { oauthLogin: { jwt: string | null, refreshToken: string | null, user: { id: string, documentId: string, username: string, email: string | null, confirmed: boolean | null, blocked: boolean | null, role: { id: string, name: string, description: string | null, type: string | null } | null } } };
 
 export type RefreshMutationVariables = Exact<{
   refreshToken?: string | null | undefined;
@@ -998,6 +1094,30 @@ export const LoginDocument = new TypedDocumentString(`
     type
   }
 }`) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const OAuthLoginDocument = new TypedDocumentString(`
+    mutation OAuthLogin($code: String!) {
+  oauthLogin(code: $code) {
+    jwt
+    refreshToken
+    user {
+      ...AuthUserFields
+    }
+  }
+}
+    fragment AuthUserFields on UsersPermissionsMe {
+  id
+  documentId
+  username
+  email
+  confirmed
+  blocked
+  role {
+    id
+    name
+    description
+    type
+  }
+}`) as unknown as TypedDocumentString<OAuthLoginMutation, OAuthLoginMutationVariables>;
 export const RefreshDocument = new TypedDocumentString(`
     mutation Refresh($refreshToken: String) {
   refresh(refreshToken: $refreshToken) {
