@@ -6,7 +6,11 @@
 export interface DrainLoop {
   /** Starts polling and drains what is already due. */
   start(): void;
-  /** Stops polling and waits for the drain in progress (which sees `isStopped()` turn true). */
+  /**
+   * Stops polling and waits for the drain in progress (which sees `isStopped()` turn true), at most
+   * `stopTimeoutMs`: a drain stuck on a database that went away must not hold up shutdown, and what it had
+   * claimed is leased, so a worker takes it over once the lease runs out.
+   */
   stop(): Promise<void>;
   /** Drains now (call after committing new work). Never throws. */
   kick(): void;
@@ -17,11 +21,13 @@ export interface DrainLoopOptions {
   drain(isStopped: () => boolean): Promise<void>;
   /** How often to drain when nobody kicks (ms). */
   pollIntervalMs: number;
+  /** Longest wait in `stop()` for the drain in progress (ms). Default 5000. */
+  stopTimeoutMs?: number;
   /** A drain that threw (logged; the next poll tries again). */
   onError(error: Error): void;
 }
 
-export function createDrainLoop({ drain, pollIntervalMs, onError }: DrainLoopOptions): DrainLoop {
+export function createDrainLoop({ drain, pollIntervalMs, onError, stopTimeoutMs = 5_000 }: DrainLoopOptions): DrainLoop {
   let running: Promise<void> | undefined;
   let rerun = false;
   let stopped = true;
@@ -62,7 +68,13 @@ export function createDrainLoop({ drain, pollIntervalMs, onError }: DrainLoopOpt
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      let giveUp: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        giveUp = setTimeout(resolve, stopTimeoutMs);
+        giveUp.unref();
+      });
+      await Promise.race([running, timedOut]);
+      clearTimeout(giveUp);
     },
     kick,
   };

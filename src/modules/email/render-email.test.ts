@@ -10,7 +10,7 @@ import {
   type MjmlCompile,
   parsePlaceholders,
 } from "./render-email.ts";
-import { defaultEmailTemplates, type EmailTemplates } from "./templates/index.ts";
+import { defaultEmailTemplates, EMAIL_TEMPLATE_NAMES, type EmailTemplates } from "./templates/index.ts";
 
 const variables = {
   USER: { username: "ada", email: "ada@example.com" },
@@ -149,8 +149,7 @@ describe("renderEmail", () => {
 
   it("finds the default templates compiled by the build (npm run build), equal to compiling them now", async () => {
     const built = await loadPrecompiledTemplates();
-    const names = ["emailConfirmation", "resetPassword", "passwordChanged"] as const;
-    expect(built).toEqual(await compileBodies(names.map((name) => defaultEmailTemplates[name].body)));
+    expect(built).toEqual(await compileBodies(EMAIL_TEMPLATE_NAMES.map((name) => defaultEmailTemplates[name].body)));
   });
 
   it("falls back to the default template when a custom one is broken, and reports it", async () => {
