@@ -5,48 +5,20 @@
  * the new user through the API, block and see the API refuse them, delete), and no request leaving
  * 127.0.0.1. Screenshots at desktop and phone widths go to test/screenshots/ (git-ignored).
  */
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_CSP } from "../src/http/use-admin-page.ts";
 import { REFRESH_COOKIE } from "../src/modules/auth/refresh-cookie.ts";
+import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, screenshot, signInThroughPage } from "./helpers/admin-page.ts";
 import { createUser } from "./helpers/auth.ts";
 import { launchBrowser, type TestBrowser } from "./helpers/browser.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 import { Login, Register } from "./operations/auth.ts";
 
-const ADMIN_EMAIL = "root@example.com";
-const ADMIN_PASSWORD = "a long admin password 1";
-const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-
-async function screenshot(page: Page, name: string) {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: `${SCREENSHOTS}${name}-${size}.png`, fullPage: true });
-  }
-  await page.setViewportSize(DESKTOP);
-}
-
-async function signInThroughPage(page: Page, url: string, identifier: string, password: string) {
-  // Fail at the step that is stuck rather than at the test's timeout.
-  page.setDefaultTimeout(15_000);
-  // Each sign-in starts from a fresh browser session (the pages share one context and its cookies).
-  await page.context().clearCookies();
-  await page.goto(`${url}/admin/`);
-  await page.getByLabel("Email or username").fill(identifier);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 describe("the admin page", () => {
   let server: TestServer;
   let browser: TestBrowser;
   beforeAll(async () => {
-    server = await startTestServer({ ADMIN_EMAIL, ADMIN_PASSWORD });
+    server = await startTestServer(ADMIN_ENV);
     browser = await launchBrowser();
   });
   afterAll(async () => {
