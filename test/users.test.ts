@@ -1,14 +1,16 @@
 /**
- * User administration over HTTP: updates, blocking and deletion, paging and filters, what a user may
- * change on themselves, and never losing the last admin. `users(first: 100)` with roles costs a fixed
- * number of SQL statements however many users it returns: roles and rules are loaded once per request,
- * and the relations of a page in one statement each.
+ * User administration over HTTP: updates, blocking, revoking sessions and deletion, paging and filters,
+ * what a user may change on themselves, and never losing the last admin. `users(first: 100)` with roles
+ * costs a fixed number of SQL statements however many users it returns: roles and rules are loaded once
+ * per request, and the relations of a page in one statement each.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 import { UnassignRole } from "./operations/roles.ts";
-import { DeleteUser, UpdateMe, UpdateUser, User, Users } from "./operations/users.ts";
+import { AuditLog } from "./operations/audit.ts";
+import { Refresh } from "./operations/sessions.ts";
+import { DeleteUser, RevokeUserSessions, UpdateMe, UpdateUser, User, Users } from "./operations/users.ts";
 
 describe("admin surface", () => {
   let server: TestServer;
@@ -36,6 +38,32 @@ describe("admin surface", () => {
     expect(sessions.every((session) => session.revokedAt !== null && session.revokedReason === "blocked")).toBe(true);
     expect(errorCode(await server.gql(User, { id: userIds.hank! }, { headers: hank.headers }))).toBe("UNAUTHENTICATED");
     await server.gql(UpdateUser, { id: userIds.hank!, data: { blocked: false } }, as);
+  });
+
+  it("revokes every session of a user without blocking them; FORBIDDEN for a non-admin, NOT_FOUND for nobody", async () => {
+    const gina = await signIn(server, "gina");
+    const ginaAgain = await signIn(server, "gina");
+    const id = userIds.gina!;
+    expect(errorCode(await server.gql(RevokeUserSessions, { id }))).toBe("UNAUTHENTICATED");
+    expect(errorCode(await server.gql(RevokeUserSessions, { id }, { headers: gina.headers }))).toBe("FORBIDDEN");
+    expect(errorCode(await server.gql(RevokeUserSessions, { id: "999999" }, as))).toBe("NOT_FOUND");
+    expect(await server.prisma.session.count({ where: { userId: Number(id), revokedAt: null } })).toBe(2);
+
+    expect((await server.gql(RevokeUserSessions, { id }, as)).data?.revokeUserSessions.ok).toBe(true);
+    const sessions = await server.prisma.session.findMany({ where: { userId: Number(id) } });
+    expect(sessions).toHaveLength(2);
+    expect(sessions.every((session) => session.revokedAt !== null && session.revokedReason === "revoked-by-admin")).toBe(true);
+    for (const signedIn of [gina, ginaAgain]) {
+      expect(errorCode(await server.gql(Refresh, { refreshToken: signedIn.refreshToken }))).toBe("UNAUTHENTICATED");
+    }
+    expect((await server.prisma.user.findUniqueOrThrow({ where: { id: Number(id) } })).blocked).toBe(false);
+
+    const audit = await server.gql(AuditLog, { filter: { actions: ["SESSION_REVOKED"], targetId: id } }, as);
+    expect(audit.data?.auditLog.nodes).toEqual([
+      expect.objectContaining({ actorId: admin.userId, targetType: "User", targetId: id, metadata: { reason: "revoked-by-admin", sessions: 2 } }),
+    ]);
+    // Signing in again opens a new session.
+    expect((await signIn(server, "gina")).jwt).toBeTruthy();
   });
 
   it("confirms a user, sets profile fields, refuses a taken username or an unknown role", async () => {

@@ -74,6 +74,14 @@ export const UnlockUser = graphql(`
   }
 `);
 
+export const RevokeUserSessions = graphql(`
+  mutation RevokeUserSessions($id: ID!) {
+    revokeUserSessions(id: $id) {
+      ok
+    }
+  }
+`);
+
 export const UpdateMe = graphql(`
   mutation UpdateMe($data: UpdateMeInput!) {
     updateMe(data: $data) {

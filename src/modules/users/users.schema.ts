@@ -201,6 +201,14 @@ builder.mutationFields((t) => ({
     acl: { model: "User" },
     resolve: (_root, args, ctx) => ok(ctx.services.users.unlock(parseIntId(args.id), auditSourceOf(ctx))),
   }),
+  revokeUserSessions: t.field({
+    type: OkPayload,
+    description:
+      "Ends every session of the user; their access tokens stop working within the change feed's bound. Audited.",
+    args: { id: t.arg.id({ required: true, description: "The user's id." }) },
+    acl: { model: "User" },
+    resolve: (_root, args, ctx) => ok(ctx.services.users.revokeSessions(parseIntId(args.id), auditSourceOf(ctx))),
+  }),
   updateMe: t.prismaField({
     type: User,
     description: "The signed-in user changes their own username or profile.",

@@ -101,6 +101,26 @@ export type AuditLogFilter = {
   to?: string | null | undefined;
 };
 
+/** Absent fields stay as they are; null clears one (scopes and URLs fall back to the preset's). */
+export type AuthProviderInput = {
+  /** Authorization endpoint of a generic OAuth 2 provider. */
+  authorizationUrl?: string | null | undefined;
+  /** The OAuth client id registered with the provider. */
+  clientId?: string | null | undefined;
+  /** Write-only; stored encrypted (AUTH_PROVIDER_SECRET_KEY). */
+  clientSecret?: string | null | undefined;
+  /** Enabling needs clientId, clientSecret, and an issuer or the three endpoints (from the preset or here). */
+  enabled?: boolean | null | undefined;
+  /** OpenID Connect issuer: discovery, ID token validated. Generic providers set this or the three URLs. */
+  issuer?: string | null | undefined;
+  /** Scopes to request; null falls back to the preset's. */
+  scopes?: Array<string> | null | undefined;
+  /** Token endpoint of a generic OAuth 2 provider. */
+  tokenUrl?: string | null | undefined;
+  /** Profile endpoint of a generic OAuth 2 provider. */
+  userinfoUrl?: string | null | undefined;
+};
+
 /** Changes to one email template; fields left out keep their value. */
 export type EmailTemplateInput = {
   /** MJML document; checked to compile before it is stored. */
@@ -329,6 +349,13 @@ export type UnlockUserMutationVariables = Exact<{
 
 export type UnlockUserMutation = { unlockUser: { ok: boolean } };
 
+export type RevokeUserSessionsMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeUserSessionsMutation = { revokeUserSessions: { ok: boolean } };
+
 export type RolesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -401,14 +428,27 @@ export type DeleteAclRuleMutation = { deleteAclRule: { ok: boolean } };
 export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SettingsQuery = { settings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> } };
+export type SettingsQuery = { settings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> } };
 
 export type UpdateSettingsMutationVariables = Exact<{
   input: SettingsInput;
 }>;
 
 
-export type UpdateSettingsMutation = { updateSettings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> } };
+export type UpdateSettingsMutation = { updateSettings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> } };
+
+export type AuthProvidersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AuthProvidersQuery = { authProviders: Array<{ name: string, label: string, enabled: boolean, preset: boolean | null, clientId: string | null, hasClientSecret: boolean | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, userinfoUrl: string | null, scopes: Array<string> | null }> };
+
+export type UpdateAuthProviderMutationVariables = Exact<{
+  name: string;
+  input: AuthProviderInput;
+}>;
+
+
+export type UpdateAuthProviderMutation = { updateAuthProvider: { name: string, label: string, enabled: boolean, preset: boolean | null, clientId: string | null, hasClientSecret: boolean | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, userinfoUrl: string | null, scopes: Array<string> | null } };
 
 export type AuditLogQueryVariables = Exact<{
   filter?: AuditLogFilter | null | undefined;
@@ -503,7 +543,9 @@ export type SessionFieldsFragment = { id: string, createdAt: string, lastUsedAt:
 
 export type AclRuleFieldsFragment = { id: string, resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, createdAt: string };
 
-export type SettingsFieldsFragment = { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> };
+export type SettingsFieldsFragment = { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> };
+
+export type AuthProviderFieldsFragment = { name: string, label: string, enabled: boolean, preset: boolean | null, clientId: string | null, hasClientSecret: boolean | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, userinfoUrl: string | null, scopes: Array<string> | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -608,6 +650,7 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   resetPasswordUrl
   emailConfirmationRedirection
   registerAllowedFields
+  providerRedirectUrls
   emailTemplates {
     name
     fromName
@@ -618,6 +661,21 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const AuthProviderFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AuthProviderFields on AuthProvider {
+  name
+  label
+  enabled
+  preset
+  clientId
+  hasClientSecret
+  issuer
+  authorizationUrl
+  tokenUrl
+  userinfoUrl
+  scopes
+}
+    `, {"fragmentName":"AuthProviderFields"}) as unknown as TypedDocumentString<AuthProviderFieldsFragment, unknown>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {
@@ -857,6 +915,13 @@ export const UnlockUserDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UnlockUserMutation, UnlockUserMutationVariables>;
+export const RevokeUserSessionsDocument = new TypedDocumentString(`
+    mutation RevokeUserSessions($id: ID!) {
+  revokeUserSessions(id: $id) {
+    ok
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeUserSessionsMutation, RevokeUserSessionsMutationVariables>;
 export const RolesDocument = new TypedDocumentString(`
     query Roles {
   roles {
@@ -989,6 +1054,7 @@ export const SettingsDocument = new TypedDocumentString(`
   resetPasswordUrl
   emailConfirmationRedirection
   registerAllowedFields
+  providerRedirectUrls
   emailTemplates {
     name
     fromName
@@ -1012,6 +1078,7 @@ export const UpdateSettingsDocument = new TypedDocumentString(`
   resetPasswordUrl
   emailConfirmationRedirection
   registerAllowedFields
+  providerRedirectUrls
   emailTemplates {
     name
     fromName
@@ -1021,6 +1088,44 @@ export const UpdateSettingsDocument = new TypedDocumentString(`
     body
   }
 }`) as unknown as TypedDocumentString<UpdateSettingsMutation, UpdateSettingsMutationVariables>;
+export const AuthProvidersDocument = new TypedDocumentString(`
+    query AuthProviders {
+  authProviders {
+    ...AuthProviderFields
+  }
+}
+    fragment AuthProviderFields on AuthProvider {
+  name
+  label
+  enabled
+  preset
+  clientId
+  hasClientSecret
+  issuer
+  authorizationUrl
+  tokenUrl
+  userinfoUrl
+  scopes
+}`) as unknown as TypedDocumentString<AuthProvidersQuery, AuthProvidersQueryVariables>;
+export const UpdateAuthProviderDocument = new TypedDocumentString(`
+    mutation UpdateAuthProvider($name: String!, $input: AuthProviderInput!) {
+  updateAuthProvider(name: $name, input: $input) {
+    ...AuthProviderFields
+  }
+}
+    fragment AuthProviderFields on AuthProvider {
+  name
+  label
+  enabled
+  preset
+  clientId
+  hasClientSecret
+  issuer
+  authorizationUrl
+  tokenUrl
+  userinfoUrl
+  scopes
+}`) as unknown as TypedDocumentString<UpdateAuthProviderMutation, UpdateAuthProviderMutationVariables>;
 export const AuditLogDocument = new TypedDocumentString(`
     query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {
   auditLog(filter: $filter, first: $first, after: $after) {
