@@ -6,7 +6,8 @@
 import { CreateRoleDocument, DeleteRoleDocument, type RoleFieldsFragment, RolesDocument, UpdateRoleDocument } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { client, errorMessage } from "../api.ts";
-import { Dialog } from "../dialog.tsx";
+import { ConfirmDialog, Dialog } from "../dialog.tsx";
+import { ErrorAlert } from "../error-alert.tsx";
 
 type Role = RoleFieldsFragment;
 
@@ -108,15 +109,20 @@ export function RolesPage() {
         />
       )}
       {deleting && (
-        <ConfirmDeleteRole
-          role={deleting}
+        <ConfirmDialog
+          title={`Delete ${deleting.name}?`}
+          confirmLabel="Delete role"
+          busyLabel="Deleting…"
+          action={() => client.request(DeleteRoleDocument, { id: deleting.id })}
           onClose={() => setDeleting(null)}
-          onDeleted={() => {
+          onDone={() => {
             setStatus(`${deleting.name} was deleted.`);
             setDeleting(null);
             reload();
           }}
-        />
+        >
+          <p>Its users move to the default role.</p>
+        </ConfirmDialog>
       )}
     </section>
   );
@@ -151,11 +157,7 @@ function RoleForm({ role, onClose, onSaved }: { role?: Role; onClose: () => void
   return (
     <Dialog title={role ? `Edit ${role.name}` : "New role"} onClose={onClose}>
       <form class="stacked" onSubmit={submit}>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <label for="role-name">Name</label>
         <input id="role-name" required value={name} onInput={(event) => setName(event.currentTarget.value)} />
         {!role && (
@@ -183,43 +185,6 @@ function RoleForm({ role, onClose, onSaved }: { role?: Role; onClose: () => void
           </button>
         </div>
       </form>
-    </Dialog>
-  );
-}
-
-function ConfirmDeleteRole({ role, onClose, onDeleted }: { role: Role; onClose: () => void; onDeleted: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await client.request(DeleteRoleDocument, { id: role.id });
-      onDeleted();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Dialog title={`Delete ${role.name}?`} onClose={onClose}>
-      <p>Its users move to the default role.</p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="dialog-actions">
-        <button type="button" onClick={onClose} autofocus>
-          Cancel
-        </button>
-        <button type="button" class="danger" onClick={confirm} disabled={busy} aria-busy={busy}>
-          {busy ? "Deleting…" : "Delete role"}
-        </button>
-      </div>
     </Dialog>
   );
 }

@@ -6,6 +6,7 @@
 import { RolesDocument, type RoleFieldsFragment, SettingsDocument, type SettingsFieldsFragment, UpdateSettingsDocument } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { client, errorMessage } from "../api.ts";
+import { ErrorAlert } from "../error-alert.tsx";
 
 type Settings = SettingsFieldsFragment;
 
@@ -94,11 +95,7 @@ function SettingsForm({ settings, roles }: { settings: Settings; roles: RoleFiel
 
   return (
     <form class="card stacked settings" onSubmit={submit}>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <label for="settings-default-role">Default role of new accounts</label>
       <select id="settings-default-role" value={defaultRole} onChange={(event) => setDefaultRole(event.currentTarget.value)}>
         {roles.map((role) => (
