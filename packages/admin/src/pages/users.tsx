@@ -1,20 +1,28 @@
 /**
  * Users: the list with search, filters (role, blocked, confirmed) and pages of PAGE_SIZE; create (the
- * server's createUser), edit, block and unblock, delete after a confirmation.
+ * server's createUser), edit (and in the edit dialog, further roles: assignRole / unassignRole, applied at
+ * once), block and unblock, unlock (lifts a failed sign-in lockout), revoke every session and delete, both
+ * after a confirmation.
  */
 import {
+  AssignRoleDocument,
   CreateUserDocument,
   DeleteUserDocument,
+  RevokeUserSessionsDocument,
   type RoleFieldsFragment,
   RolesDocument,
+  UnassignRoleDocument,
+  UnlockUserDocument,
   UpdateUserDocument,
+  UserDocument,
   type UserFieldsFragment,
   type UsersFilter,
   UsersDocument,
 } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { client, errorMessage } from "../api.ts";
-import { Dialog } from "../dialog.tsx";
+import { ConfirmDialog, Dialog } from "../dialog.tsx";
+import { ErrorAlert } from "../error-alert.tsx";
 
 export const PAGE_SIZE = 20;
 
@@ -49,6 +57,13 @@ type ListState =
   | { state: "ready"; users: User[]; totalCount: number };
 
 type Editing = { mode: "create" } | { mode: "edit"; user: User };
+/** A destructive action waiting for its confirmation. */
+type Confirming = { kind: "delete" | "revokeSessions"; user: User };
+/** A row action in flight: its button is disabled and says so. */
+type RowBusy = { userId: string; action: "block" | "unlock" };
+
+/** The user's roles beyond the primary one. */
+const furtherRoles = (user: Pick<User, "role" | "roles">) => user.roles.filter((role) => role.id !== user.role.id);
 
 export function UsersPage() {
   const [roles, setRoles] = useState<Role[]>([]);
@@ -58,10 +73,10 @@ export function UsersPage() {
   const [list, setList] = useState<ListState>({ state: "loading" });
   const [reloads, setReloads] = useState(0);
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [deleting, setDeleting] = useState<User | null>(null);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [status, setStatus] = useState<string>("");
   const [actionError, setActionError] = useState<string | null>(null);
-  const [busyUserId, setBusyUserId] = useState<string | null>(null);
+  const [rowBusy, setRowBusy] = useState<RowBusy | null>(null);
 
   useEffect(() => {
     client.request(RolesDocument).then(
@@ -90,19 +105,36 @@ export function UsersPage() {
     setOffset(0);
   }
 
-  async function setBlocked(user: User, blocked: boolean) {
-    setBusyUserId(user.id);
+  async function runRowAction(user: User, action: RowBusy["action"], run: () => Promise<unknown>, done: string) {
+    setRowBusy({ userId: user.id, action });
     setActionError(null);
+    setStatus("");
     try {
-      await client.request(UpdateUserDocument, { id: user.id, data: { blocked } });
-      setStatus(`${user.username} is ${blocked ? "blocked" : "unblocked"}.`);
+      await run();
+      setStatus(done);
       reload();
     } catch (error) {
       setActionError(errorMessage(error));
     } finally {
-      setBusyUserId(null);
+      setRowBusy(null);
     }
   }
+
+  const setBlocked = (user: User, blocked: boolean) =>
+    runRowAction(
+      user,
+      "block",
+      () => client.request(UpdateUserDocument, { id: user.id, data: { blocked } }),
+      `${user.username} is ${blocked ? "blocked" : "unblocked"}.`,
+    );
+  const unlock = (user: User) =>
+    runRowAction(
+      user,
+      "unlock",
+      () => client.request(UnlockUserDocument, { id: user.id }),
+      `${user.username} is unlocked: they may sign in again from every address.`,
+    );
+  const isBusy = (user: User, action: RowBusy["action"]) => rowBusy?.userId === user.id && rowBusy.action === action;
 
   const hasFilters = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
 
@@ -178,11 +210,7 @@ export function UsersPage() {
       <p class="sr-status" role="status" aria-live="polite">
         {status}
       </p>
-      {actionError && (
-        <p class="error" role="alert">
-          {actionError}
-        </p>
-      )}
+      <ErrorAlert message={actionError} />
 
       {list.state === "loading" && (
         <p class="loading" role="status" aria-busy="true">
@@ -226,7 +254,12 @@ export function UsersPage() {
                       {user.username}
                     </th>
                     <td data-label="Email">{user.email ?? "—"}</td>
-                    <td data-label="Role">{user.role?.name ?? "—"}</td>
+                    <td data-label="Role">
+                      {user.role?.name ?? "—"}
+                      {furtherRoles(user).length > 0 && (
+                        <span class="further-roles"> + {furtherRoles(user).map((role) => role.name).join(", ")}</span>
+                      )}
+                    </td>
                     <td data-label="Confirmed">{user.confirmed ? "Yes" : "No"}</td>
                     <td data-label="Blocked">{user.blocked ? "Yes" : "No"}</td>
                     <td class="row-actions">
@@ -235,14 +268,37 @@ export function UsersPage() {
                       </button>
                       <button
                         type="button"
-                        disabled={busyUserId === user.id}
-                        aria-busy={busyUserId === user.id}
+                        disabled={isBusy(user, "block")}
+                        aria-busy={isBusy(user, "block")}
                         onClick={() => setBlocked(user, !user.blocked)}
                         aria-label={`${user.blocked ? "Unblock" : "Block"} ${user.username}`}
                       >
-                        {user.blocked ? "Unblock" : "Block"}
+                        {isBusy(user, "block") ? (user.blocked ? "Unblocking…" : "Blocking…") : user.blocked ? "Unblock" : "Block"}
                       </button>
-                      <button type="button" class="danger" onClick={() => setDeleting(user)} aria-label={`Delete ${user.username}`}>
+                      <button
+                        type="button"
+                        disabled={isBusy(user, "unlock")}
+                        aria-busy={isBusy(user, "unlock")}
+                        onClick={() => unlock(user)}
+                        aria-label={`Unlock ${user.username}`}
+                        title="Lift a lockout after failed sign-ins"
+                      >
+                        {isBusy(user, "unlock") ? "Unlocking…" : "Unlock"}
+                      </button>
+                      <button
+                        type="button"
+                        class="danger"
+                        onClick={() => setConfirming({ kind: "revokeSessions", user })}
+                        aria-label={`Revoke sessions of ${user.username}`}
+                      >
+                        Revoke sessions
+                      </button>
+                      <button
+                        type="button"
+                        class="danger"
+                        onClick={() => setConfirming({ kind: "delete", user })}
+                        aria-label={`Delete ${user.username}`}
+                      >
                         Delete
                       </button>
                     </td>
@@ -279,18 +335,42 @@ export function UsersPage() {
             setStatus(editing.mode === "create" ? `${user.username} was created.` : `${user.username} was saved.`);
             reload();
           }}
+          onRolesChanged={reload}
         />
       )}
-      {deleting && (
-        <ConfirmDelete
-          user={deleting}
-          onClose={() => setDeleting(null)}
-          onDeleted={() => {
-            setStatus(`${deleting.username} was deleted.`);
-            setDeleting(null);
+      {confirming?.kind === "delete" && (
+        <ConfirmDialog
+          title={`Delete ${confirming.user.username}?`}
+          confirmLabel="Delete user"
+          busyLabel="Deleting…"
+          action={() => client.request(DeleteUserDocument, { id: confirming.user.id })}
+          onClose={() => setConfirming(null)}
+          onDone={() => {
+            setStatus(`${confirming.user.username} was deleted.`);
+            setConfirming(null);
             reload();
           }}
-        />
+        >
+          <p>The account, its sessions and its role assignments are deleted. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
+      {confirming?.kind === "revokeSessions" && (
+        <ConfirmDialog
+          title={`Revoke every session of ${confirming.user.username}?`}
+          confirmLabel="Revoke sessions"
+          busyLabel="Revoking…"
+          action={() => client.request(RevokeUserSessionsDocument, { id: confirming.user.id })}
+          onClose={() => setConfirming(null)}
+          onDone={() => {
+            setStatus(`Every session of ${confirming.user.username} has ended.`);
+            setConfirming(null);
+          }}
+        >
+          <p>
+            They are signed out on every device: their refresh tokens stop working at once, their access tokens
+            within seconds. The account stays usable; they may sign in again.
+          </p>
+        </ConfirmDialog>
       )}
     </section>
   );
@@ -321,11 +401,14 @@ function UserForm({
   roles,
   onClose,
   onSaved,
+  onRolesChanged,
 }: {
   editing: Editing;
   roles: Role[];
   onClose: () => void;
   onSaved: (user: User) => void;
+  /** A further role was added or removed (already stored: the list should reload). */
+  onRolesChanged: () => void;
 }) {
   const existing = editing.mode === "edit" ? editing.user : undefined;
   const [username, setUsername] = useState(existing?.username ?? "");
@@ -382,11 +465,7 @@ function UserForm({
   return (
     <Dialog title={existing ? `Edit ${existing.username}` : "New user"} onClose={onClose}>
       <form class="stacked" onSubmit={submit}>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <label for="user-username">Username</label>
         <input id="user-username" required value={username} onInput={(event) => setUsername(event.currentTarget.value)} />
         <label for="user-email">Email</label>
@@ -407,7 +486,7 @@ function UserForm({
             </p>
           </>
         )}
-        <label for="user-role">Role</label>
+        <label for="user-role">Primary role</label>
         <select id="user-role" value={roleId} onChange={(event) => setRoleId(event.currentTarget.value)}>
           {!existing && <option value="">Default role</option>}
           {roles.map((role) => (
@@ -416,6 +495,7 @@ function UserForm({
             </option>
           ))}
         </select>
+        {existing && <FurtherRoles user={existing} roles={roles} onChanged={onRolesChanged} />}
         <label class="check">
           <input type="checkbox" checked={confirmed} onChange={(event) => setConfirmed(event.currentTarget.checked)} />
           Email confirmed
@@ -439,39 +519,91 @@ function UserForm({
   );
 }
 
-function ConfirmDelete({ user, onClose, onDeleted }: { user: User; onClose: () => void; onDeleted: () => void }) {
-  const [busy, setBusy] = useState(false);
+/**
+ * The roles a user has beyond the primary one. Adding and removing apply at once (assignRole /
+ * unassignRole), not on Save, and the list shown is the server's answer read back after each change.
+ */
+function FurtherRoles({ user, roles, onChanged }: { user: User; roles: Role[]; onChanged: () => void }) {
+  const [held, setHeld] = useState<Role[]>(() => furtherRoles(user));
+  const [adding, setAdding] = useState("");
+  const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState("");
+  const heldIds = new Set([user.role.id, ...held.map((role) => role.id)]);
+  const addable = roles.filter((role) => !heldIds.has(role.id));
 
-  async function confirm() {
-    setBusy(true);
+  async function change(roleId: string, assign: boolean) {
+    const role = roles.find((candidate) => candidate.id === roleId) ?? held.find((candidate) => candidate.id === roleId);
+    setBusy(roleId);
     setError(null);
+    setStatus("");
     try {
-      await client.request(DeleteUserDocument, { id: user.id });
-      onDeleted();
+      const variables = { userId: user.id, roleId };
+      if (assign) await client.request(AssignRoleDocument, variables);
+      else await client.request(UnassignRoleDocument, variables);
+      const { user: fresh } = await client.request(UserDocument, { id: user.id });
+      setHeld(furtherRoles(fresh));
+      setAdding("");
+      setStatus(`${role?.name ?? "The role"} was ${assign ? "added" : "removed"}.`);
+      onChanged();
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   }
 
   return (
-    <Dialog title={`Delete ${user.username}?`} onClose={onClose}>
-      <p>The account, its sessions and its role assignments are deleted. This cannot be undone.</p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
+    <fieldset class="further-roles-field">
+      <legend>Further roles</legend>
+      <p class="hint">Besides the primary role; changes here apply at once.</p>
+      <ErrorAlert message={error} />
+      {held.length === 0 ? (
+        <p class="hint">None.</p>
+      ) : (
+        <ul class="chips" aria-label="Further roles of this user">
+          {held.map((role) => (
+            <li key={role.id} data-role={role.type ?? role.name}>
+              <span>{role.name}</span>
+              <button
+                type="button"
+                onClick={() => change(role.id, false)}
+                disabled={busy !== null}
+                aria-busy={busy === role.id}
+                aria-label={`Remove role ${role.name}`}
+              >
+                {busy === role.id ? "Removing…" : "Remove"}
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
-      <div class="dialog-actions">
-        <button type="button" onClick={onClose} autofocus>
-          Cancel
-        </button>
-        <button type="button" class="danger" onClick={confirm} disabled={busy} aria-busy={busy}>
-          {busy ? "Deleting…" : "Delete user"}
-        </button>
-      </div>
-    </Dialog>
+      {addable.length > 0 && (
+        <>
+          <label for="user-add-role">Add a further role</label>
+          <div class="inline-add">
+            <select id="user-add-role" value={adding} onChange={(event) => setAdding(event.currentTarget.value)}>
+              <option value="">Choose a role…</option>
+              {addable.map((role) => (
+                <option key={role.id} value={role.id}>
+                  {role.name}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              onClick={() => adding && change(adding, true)}
+              disabled={!adding || busy !== null}
+              aria-busy={busy !== null && busy === adding}
+            >
+              {busy !== null && busy === adding ? "Adding…" : "Add role"}
+            </button>
+          </div>
+        </>
+      )}
+      <p class="status-line" role="status" aria-live="polite">
+        {status}
+      </p>
+    </fieldset>
   );
 }
