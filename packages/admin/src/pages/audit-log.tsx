@@ -1,6 +1,7 @@
 /**
- * Audit log: newest first, filtered by action, actor id, target (type and id) and time, in pages of
- * PAGE_SIZE (cursor pages: Previous goes back through the cursors already seen).
+ * Audit log: newest first, filtered by action, outcome (succeeded / failed / any), actor id, target (type
+ * and id), client IP and time, in pages of PAGE_SIZE (cursor pages: Previous goes back through the cursors
+ * already seen).
  */
 import { type AuditAction, type AuditLogFilter, AuditLogDocument, type AuditLogQuery } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
@@ -21,21 +22,26 @@ type Entry = AuditLogQuery["auditLog"]["nodes"][number];
 
 interface Filters {
   action: string;
+  /** "" for any outcome. */
+  success: "" | "yes" | "no";
   actorId: string;
   targetType: string;
   targetId: string;
+  ip: string;
   from: string;
   to: string;
 }
 
-const NO_FILTERS: Filters = { action: "", actorId: "", targetType: "", targetId: "", from: "", to: "" };
+const NO_FILTERS: Filters = { action: "", success: "", actorId: "", targetType: "", targetId: "", ip: "", from: "", to: "" };
 
 function toFilter(filters: Filters): AuditLogFilter {
   const filter: AuditLogFilter = {};
   if (filters.action) filter.actions = [filters.action as AuditAction];
+  if (filters.success) filter.success = filters.success === "yes";
   if (filters.actorId.trim()) filter.actorId = filters.actorId.trim();
   if (filters.targetType.trim()) filter.targetType = filters.targetType.trim();
   if (filters.targetId.trim()) filter.targetId = filters.targetId.trim();
+  if (filters.ip.trim()) filter.ip = filters.ip.trim();
   // datetime-local values are local times without a zone: Date reads them as such.
   if (filters.from) filter.from = new Date(filters.from).toISOString();
   if (filters.to) filter.to = new Date(filters.to).toISOString();
@@ -120,9 +126,22 @@ export function AuditLogPage() {
             ))}
           </select>
         </div>
+        <div class="field">
+          <label for="audit-success">Result</label>
+          <select
+            id="audit-success"
+            value={draft.success}
+            onChange={(event) => apply({ ...draft, success: event.currentTarget.value as Filters["success"] })}
+          >
+            <option value="">Any result</option>
+            <option value="yes">Succeeded</option>
+            <option value="no">Failed</option>
+          </select>
+        </div>
         {text("actorId", "Actor (user id)")}
         {text("targetType", "Target type")}
         {text("targetId", "Target id")}
+        {text("ip", "IP address")}
         {time("from", "From")}
         {time("to", "Until")}
         <div class="field actions">
