@@ -9,6 +9,7 @@ import { UsersDocument } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { client, errorCode, errorMessage } from "./api.ts";
 import { AuditLogPage } from "./pages/audit-log.tsx";
+import { ProvidersPage } from "./pages/providers.tsx";
 import { RolesPage } from "./pages/roles.tsx";
 import { SettingsPage } from "./pages/settings.tsx";
 import { UsersPage } from "./pages/users.tsx";
@@ -146,6 +147,7 @@ function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (user: Au
 const NAV = [
   { route: "/users", label: "Users" },
   { route: "/roles", label: "Roles" },
+  { route: "/providers", label: "Providers" },
   { route: "/settings", label: "Settings" },
   { route: "/audit-log", label: "Audit log" },
 ] as const;
@@ -196,6 +198,8 @@ function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void 
       <main id="content" tabIndex={-1}>
         {route.startsWith("/users") ? <UsersPage /> : route.startsWith("/roles") ? (
           <RolesPage />
+        ) : route.startsWith("/providers") ? (
+          <ProvidersPage />
         ) : route.startsWith("/settings") ? (
           <SettingsPage />
         ) : route.startsWith("/audit-log") ? (
