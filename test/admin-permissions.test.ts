@@ -145,4 +145,23 @@ describe("the admin page's permissions and email templates", () => {
     expect(browser.externalRequests).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("shows the audit entries of the ticks, the rules and the template change", async () => {
+    const page = await browser.newPage();
+    await signInThroughPage(page, server.url);
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.locator("tr[data-action]").first().waitFor();
+    for (const action of ["ACL_CHANGED", "SETTINGS_CHANGED", "ROLE_CHANGED"]) {
+      await page.getByLabel("Action").selectOption(action);
+      const rows = page.locator("tr[data-action]");
+      await expect.poll(async () => new Set(await rows.evaluateAll((all) => all.map((row) => row.getAttribute("data-action"))))).toEqual(new Set([action]));
+      const stored = await server.prisma.auditLog.count({ where: { action } });
+      expect(stored).toBeGreaterThan(0);
+      await expect.poll(() => rows.count()).toBe(Math.min(stored, 25));
+    }
+    // The tick and the untick (a rule stored, then dropped), and the rule created and deleted on the rules page.
+    expect(await server.prisma.auditLog.count({ where: { action: "ACL_CHANGED" } })).toBe(4);
+    expect(browser.externalRequests).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
