@@ -36,23 +36,30 @@ export const MyPermissions = graphql(`
   }
 `);
 
+/** What every decision of the matrix and of fieldAccess carries. */
+export const PermissionDecisionFields = graphql(`
+  fragment PermissionDecisionFields on PermissionDecision {
+    resource
+    accessType
+    downstream
+    allowed
+    scope
+    source
+    rule {
+      principalType
+      principalId
+      permission
+      storedRuleId
+    }
+  }
+`);
+
 export const RolePermissions = graphql(`
   query RolePermissions($roleId: ID!) {
     rolePermissions(roleId: $roleId) {
       typeName
       fieldName
-      resource
-      accessType
-      downstream
-      allowed
-      scope
-      source
-      rule {
-        principalType
-        principalId
-        permission
-        storedRuleId
-      }
+      ...PermissionDecisionFields
     }
   }
 `);
@@ -60,18 +67,7 @@ export const RolePermissions = graphql(`
 export const SetRolePermission = graphql(`
   mutation SetRolePermission($roleId: ID!, $resource: String!, $accessType: String, $allowed: Boolean!) {
     setRolePermission(roleId: $roleId, resource: $resource, accessType: $accessType, allowed: $allowed) {
-      resource
-      accessType
-      downstream
-      allowed
-      scope
-      source
-      rule {
-        principalType
-        principalId
-        permission
-        storedRuleId
-      }
+      ...PermissionDecisionFields
     }
   }
 `);
@@ -82,18 +78,7 @@ export const FieldAccess = graphql(`
       principalType
       principalId
       name
-      resource
-      accessType
-      downstream
-      allowed
-      scope
-      source
-      rule {
-        principalType
-        principalId
-        permission
-        storedRuleId
-      }
+      ...PermissionDecisionFields
     }
   }
 `);
