@@ -3,8 +3,9 @@
  * user agent), the app's services, the request's authorizer and its refresh-token cookies.
  */
 import type { ClientIpResolver, NodeServerContext } from "./http/client-ip.ts";
-import type { AccessType, AclRule } from "./modules/access/acl.ts";
+import type { AclRule } from "./modules/access/acl.ts";
 import type { RequestAuthorizer } from "./modules/access/authorizer.ts";
+import type { DownstreamFields } from "./modules/access/role-permissions.ts";
 import type { Viewer } from "./modules/auth/authenticate.ts";
 import type { RefreshCookies } from "./modules/auth/refresh-cookie.ts";
 import type { Services } from "./services.ts";
@@ -26,8 +27,8 @@ export interface GatehouseContext {
   authz: RequestAuthorizer;
   /** The refresh-token cookie of this request and the Set-Cookie headers of its response (cookie mode). */
   cookies: RefreshCookies;
-  /** Gateway mode only: the downstream fields this caller may use, which `myPermissions` lists too. */
-  downstreamPermissions?: () => Promise<readonly { resource: string; accessType: AccessType }[]>;
+  /** Gateway mode only: the subgraphs' fields under the ACL, for `myPermissions` and the permission matrix. */
+  downstream?: DownstreamFields;
 }
 
 export interface ContextDependencies {

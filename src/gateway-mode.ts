@@ -39,8 +39,8 @@ interface GatewayCaller extends Viewer {
 
 /** Only Gatehouse's own context goes to its subgraph, not the gateway runtime's internals. */
 function gatehouseContextOf(context: GatehouseContext): GatehouseContext {
-  const { services, viewer, ip, userAgent, request, authz, cookies, downstreamPermissions } = context;
-  return { services, viewer, ip, userAgent, request, authz, cookies, downstreamPermissions };
+  const { services, viewer, ip, userAgent, request, authz, cookies, downstream } = context;
+  return { services, viewer, ip, userAgent, request, authz, cookies, downstream };
 }
 
 /**
@@ -82,7 +82,7 @@ export async function createGatewayMode(deps: GatewayModeDependencies): Promise<
     },
     async context(initial) {
       const built = await context(initial);
-      return { ...built, downstreamPermissions: () => gateway.allowedDownstreamFields(built.authz) };
+      return { ...built, downstream: gateway };
     },
     viewerOf: (ctx) => (ctx.viewer ? { ...ctx.viewer, authz: ctx.authz } : null),
     authorizerOf: (ctx) => ctx.authz,

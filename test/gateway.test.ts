@@ -18,7 +18,7 @@ import {
   startPostsSubgraph,
   type TestSubgraph,
 } from "./helpers/subgraphs.ts";
-import { CreateAclRule, DeleteAclRule, MyPermissions } from "./operations/access.ts";
+import { CreateAclRule, DeleteAclRule, MyPermissions, RolePermissions, SetRolePermission } from "./operations/access.ts";
 import { Logout } from "./operations/sessions.ts";
 
 interface Body {
@@ -207,6 +207,24 @@ describe("gateway mode", () => {
       expect(after.data?.myPermissions).toContainEqual({ resource: "Query.orders", accessType: "READ", scope: "ALL" });
 
       await server.gql(DeleteAclRule, { id: rule }, { headers: admin.headers });
+      expect(codes((await query("{ orders { id } }", bob.headers)).body)).toEqual(["FORBIDDEN"]);
+    });
+
+    it("lists downstream fields in a role's permission matrix, and a tick there opens the field through the gateway", async () => {
+      const role = await server.prisma.role.findUniqueOrThrow({ where: { type: "authenticated" } });
+      const matrix = await server.gql(RolePermissions, { roleId: String(role.id) }, { headers: admin.headers });
+      expect(matrix.errors).toBeUndefined();
+      const cellOf = (result: typeof matrix, resource: string) => result.data?.rolePermissions.find((cell) => cell.resource === resource);
+      expect(cellOf(matrix, "Query.orders")).toMatchObject({ downstream: true, allowed: false, source: "NONE" });
+      expect(cellOf(matrix, "Query.me")).toMatchObject({ downstream: false, allowed: true });
+
+      const ticked = await server.gql(SetRolePermission, { roleId: String(role.id), resource: "Query.orders", allowed: true }, { headers: admin.headers });
+      expect(ticked.data?.setRolePermission).toMatchObject({ downstream: true, allowed: true, source: "STORED" });
+      expect((await query("{ orders { id } }", bob.headers)).body).toEqual({ data: { orders: [{ id: "o1" }] } });
+
+      const unticked = await server.gql(SetRolePermission, { roleId: String(role.id), resource: "Query.orders", allowed: false }, { headers: admin.headers });
+      expect(unticked.data?.setRolePermission).toMatchObject({ allowed: false, source: "NONE" });
+      expect(await server.prisma.aclRule.count({ where: { resource: "Query.orders" } })).toBe(0);
       expect(codes((await query("{ orders { id } }", bob.headers)).body)).toEqual(["FORBIDDEN"]);
     });
 

@@ -21,7 +21,12 @@ export const ADMIN_PATH = "/admin";
 /** Where `npm run build -w @gatehouse/admin` writes the page. */
 export const ADMIN_DIST_DIR = fileURLToPath(new URL("../../packages/admin/dist/", import.meta.url));
 
-export const ADMIN_CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+/**
+ * Scripts, fonts, images and connections from this origin only, no inline script. Inline styles are
+ * allowed for the email preview: its frame (sandboxed, no script) inherits this policy, and MJML's HTML is
+ * styled inline through and through.
+ */
+export const ADMIN_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

@@ -9,6 +9,7 @@ import { rateLimitedFieldsOf } from "./rate-limit-plugin.ts";
 import "../modules/auth/auth.schema.ts";
 import "../modules/roles/roles.schema.ts";
 import "../modules/access/access.schema.ts";
+import "../modules/access/role-permissions.schema.ts";
 import "../modules/users/users.schema.ts";
 import "../modules/settings/settings.schema.ts";
 import "../modules/audit/audit.schema.ts";

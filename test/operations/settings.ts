@@ -50,3 +50,15 @@ export const UpdateSettings = graphql(`
     }
   }
 `);
+
+export const PreviewEmailTemplate = graphql(`
+  query PreviewEmailTemplate($template: EmailTemplateInput!) {
+    previewEmailTemplate(template: $template) {
+      subject
+      from
+      replyTo
+      html
+      text
+    }
+  }
+`);

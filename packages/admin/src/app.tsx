@@ -8,8 +8,11 @@ import type { AuthUser } from "@gatehouse/sdk";
 import { UsersDocument } from "@gatehouse/sdk";
 import { useEffect, useState } from "preact/hooks";
 import { client, errorCode, errorMessage } from "./api.ts";
+import { AclRulesPage } from "./pages/acl-rules.tsx";
 import { AuditLogPage } from "./pages/audit-log.tsx";
+import { EmailTemplatesPage } from "./pages/email-templates.tsx";
 import { ProvidersPage } from "./pages/providers.tsx";
+import { RolePermissionsPage } from "./pages/role-permissions.tsx";
 import { RolesPage } from "./pages/roles.tsx";
 import { SettingsPage } from "./pages/settings.tsx";
 import { UsersPage } from "./pages/users.tsx";
@@ -147,6 +150,8 @@ function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (user: Au
 const NAV = [
   { route: "/users", label: "Users" },
   { route: "/roles", label: "Roles" },
+  { route: "/acl-rules", label: "ACL rules" },
+  { route: "/email-templates", label: "Email templates" },
   { route: "/providers", label: "Providers" },
   { route: "/settings", label: "Settings" },
   { route: "/audit-log", label: "Audit log" },
@@ -196,20 +201,24 @@ function Shell({ user, onSignedOut }: { user: AuthUser; onSignedOut: () => void 
         </button>
       </header>
       <main id="content" tabIndex={-1}>
-        {route.startsWith("/users") ? <UsersPage /> : route.startsWith("/roles") ? (
-          <RolesPage />
-        ) : route.startsWith("/providers") ? (
-          <ProvidersPage />
-        ) : route.startsWith("/settings") ? (
-          <SettingsPage />
-        ) : route.startsWith("/audit-log") ? (
-          <AuditLogPage />
-        ) : (
-          <NotFound />
-        )}
+        <Page route={route} />
       </main>
     </div>
   );
+}
+
+/** The page of a route; `/roles/<id>/permissions` is a role's permission matrix. */
+function Page({ route }: { route: string }) {
+  const permissionsOf = /^\/roles\/(\d+)\/permissions$/.exec(route)?.[1];
+  if (permissionsOf) return <RolePermissionsPage roleId={permissionsOf} />;
+  if (route.startsWith("/users")) return <UsersPage />;
+  if (route === "/roles") return <RolesPage />;
+  if (route.startsWith("/providers")) return <ProvidersPage />;
+  if (route.startsWith("/acl-rules")) return <AclRulesPage />;
+  if (route.startsWith("/email-templates")) return <EmailTemplatesPage />;
+  if (route.startsWith("/settings")) return <SettingsPage />;
+  if (route.startsWith("/audit-log")) return <AuditLogPage />;
+  return <NotFound />;
 }
 
 function NotFound() {

@@ -11,14 +11,14 @@ import { DynamicRole } from "./acl.ts";
 import { guardedFields } from "./acl-plugin.ts";
 import { listPermissions } from "./permissions.ts";
 
-const AclPrincipalTypeEnum = builder.enumType("AclPrincipalType", {
+export const AclPrincipalTypeEnum = builder.enumType("AclPrincipalType", {
   description: "Whom a rule is for.",
   values: {
     ROLE: { value: AclPrincipalType.ROLE, description: "A role, named by its type or name, or a dynamic role such as $owner." },
     USER: { value: AclPrincipalType.USER, description: "One user, named by id." },
   },
 });
-const AclPermissionEnum = builder.enumType("AclPermission", {
+export const AclPermissionEnum = builder.enumType("AclPermission", {
   description: "What a rule does.",
   values: {
     ALLOW: { value: AclPermission.ALLOW, description: "Grants access." },
@@ -41,7 +41,7 @@ const AclRule = builder.prismaObject("AclRule", {
   }),
 });
 
-const PermissionScope = builder.enumType("PermissionScope", {
+export const PermissionScope = builder.enumType("PermissionScope", {
   description: "On which records a permission holds.",
   values: {
     ALL: { description: "Allowed on any record." },
@@ -83,7 +83,7 @@ builder.queryFields((t) => ({
     // Front-ends ask what to offer before sign-in too.
     acl: { allow: [DynamicRole.EVERYONE] },
     resolve: async (_root, _args, ctx, info) =>
-      listPermissions(ctx.authz, ctx.viewer, guardedFields(info.schema), (await ctx.downstreamPermissions?.()) ?? []),
+      listPermissions(ctx.authz, ctx.viewer, guardedFields(info.schema), (await ctx.downstream?.allowedDownstreamFields(ctx.authz)) ?? []),
   }),
 }));
 

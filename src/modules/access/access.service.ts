@@ -2,17 +2,27 @@
  * Authorization as the rest of Gatehouse sees it: a per-request authorizer for the ACL plugin and
  * `myPermissions`, and the stored rules admins manage. Plain inputs in, records out; no GraphQL here.
  */
-import { badUserInput } from "../../errors.ts";
+import { badUserInput, notFound } from "../../errors.ts";
 import type { AclPermission, AclPrincipalType, AclRule as StoredAclRule, PrismaClient } from "../../generated/prisma/client.ts";
 import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
 import type { Viewer } from "../auth/authenticate.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import { type AclRule, allowsEverything, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
+import { type AccessType, type AclRule, allowsEverything, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
 import type { AccessState } from "./access-state.ts";
 import { createRequestAuthorizer, createRuleIndexer, type RequestAuthorizer } from "./authorizer.ts";
 import { baseRules } from "./default-rules.ts";
 import type { DynamicRoles } from "./dynamic-roles.ts";
+import {
+  createMatrix,
+  type DownstreamFields,
+  type FieldDecision,
+  type GuardedField,
+  type RuleSet,
+  type StoredRuleRow,
+  subjectOfRole,
+  usableRules,
+} from "./role-permissions.ts";
 
 export interface AclRuleInput {
   resource: string;
@@ -21,6 +31,27 @@ export interface AclRuleInput {
   principalId: string;
   permission: AclPermission;
 }
+
+/** What the matrix decides over: the served schema's guarded fields and default rules, and the gateway's fields. */
+export interface MatrixScope {
+  localFields: readonly GuardedField[];
+  defaultRules: readonly AclRule[];
+  downstream?: DownstreamFields;
+}
+
+/** One principal's decision on a field, for "who may call this field?". */
+export interface FieldAccess extends FieldDecision {
+  principalType: AclPrincipalType;
+  principalId: string;
+  /** The role's display name, or the user's username. */
+  name: string;
+}
+
+/**
+ * Fields whose refusal would lock admins out of permissions themselves: the matrix never unticks them
+ * for the admin role (a stored rule on the ACL rules page still can, deliberately).
+ */
+const ADMIN_KEEPS = new Set(["Query.rolePermissions", "Mutation.setRolePermission", "Query.aclRules", "Mutation.createAclRule", "Mutation.deleteAclRule"]);
 
 export interface AccessDependencies {
   prisma: PrismaClient;
@@ -75,7 +106,22 @@ export function createAccessService({ prisma, state, audit, dynamicRoles, defaul
     return (await prisma.role.count({ where: { type: id } })) > 0;
   }
 
-  return {
+  async function ruleSet(scope: MatrixScope): Promise<RuleSet> {
+    return { defaultRules: scope.defaultRules, stored: usableRules(await prisma.aclRule.findMany({ orderBy: { id: "asc" } })) };
+  }
+
+  async function matrixOfRole(roleId: number, scope: MatrixScope) {
+    const [role, authenticated, rules] = await Promise.all([
+      prisma.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, type: true } }),
+      prisma.role.findUnique({ where: { type: BuiltinRoleType.AUTHENTICATED }, select: { id: true, name: true, type: true } }),
+      ruleSet(scope),
+    ]);
+    if (!role) throw notFound("No such role");
+    const matrix = createMatrix({ prisma, dynamicRoles, localFields: scope.localFields, downstream: scope.downstream });
+    return { matrix, rules, role, subject: subjectOfRole(role, authenticated ?? undefined) };
+  }
+
+  const service = {
     /**
      * The authorizer of one request. Roles come from the database (or its change-fed cache), never from
      * the token; `viewer` is read on first use. `defaultRules` are those of the schema served (defaultRulesOf).
@@ -143,7 +189,93 @@ export function createAccessService({ prisma, state, audit, dynamicRoles, defaul
       const rule = await withPrismaErrors(prisma.aclRule.delete({ where: { id } }), { notFound: "No such rule" });
       await aclChanged(source, "deleted", rule);
     },
+
+    /** Every guarded field decided for a user of the role (role-permissions.ts). */
+    async rolePermissions(roleId: number, scope: MatrixScope): Promise<FieldDecision[]> {
+      const { matrix, rules, subject } = await matrixOfRole(roleId, scope);
+      return matrix.decide(subject, rules, await matrix.fields(rules));
+    },
+
+    /**
+     * Makes a field allowed (on any record) or refused for users of a role, with the fewest stored
+     * rules: the role's own exact rule is dropped when the other rules already decide as asked, else
+     * stored (or flipped) as ALLOW or DENY. Refused, with nothing stored, when another rule would still
+     * decide otherwise (an equally precise DENY for a role every user holds, say). Audited as ACL_CHANGED.
+     */
+    async setRolePermission(
+      input: { roleId: number; resource: string; accessType?: string | null; allowed: boolean },
+      scope: MatrixScope,
+      source: AuditSource,
+    ): Promise<FieldDecision> {
+      const { matrix, rules, subject, role } = await matrixOfRole(input.roleId, scope);
+      const resource = input.resource.trim();
+      const accessType = input.accessType?.trim().toUpperCase();
+      const field = (await matrix.fields(rules)).find(
+        (candidate) => candidate.resource === resource && (!accessType || candidate.accessType === accessType),
+      );
+      if (!field) throw badUserInput(`${resource} is not a field under the ACL${accessType ? ` for ${accessType}` : ""}`, { field: "resource" });
+      if (role.type === BuiltinRoleType.ADMIN && !input.allowed && ADMIN_KEEPS.has(field.resource)) {
+        throw badUserInput(`The admin role keeps ${field.resource}: without it no one could change permissions again`, { field: "resource" });
+      }
+      const decides = (decision: FieldDecision) => (input.allowed ? decision.scope === "ALL" : decision.scope === null);
+      const own = rules.stored.find(
+        (rule) => rule.principalType === "ROLE" && rule.principalId === role.type && rule.resource === field.resource && rule.accessType === field.accessType,
+      );
+      const without: RuleSet = { ...rules, stored: rules.stored.filter((rule) => rule !== own) };
+      const [before] = await matrix.decide(subject, without, [field]);
+      if (before && decides(before)) {
+        if (own) await service.deleteRule(own.id, source);
+        return before;
+      }
+      const permission = input.allowed ? "ALLOW" : "DENY";
+      const wanted: StoredRuleRow = { id: own?.id ?? 0, resource: field.resource, accessType: field.accessType, principalType: "ROLE", principalId: role.type, permission };
+      const [after] = await matrix.decide(subject, { ...without, stored: [...without.stored, wanted] }, [field]);
+      if (!after || !decides(after)) {
+        const rule = after?.rule;
+        const by = rule ? `${rule.permission} ${rule.resource} ${rule.accessType} for ${rule.principalType === "USER" ? "user" : "role"} ${rule.principalId}` : "the gateway's default";
+        throw badUserInput(`Another rule decides ${field.resource} first (${by}); change it on the ACL rules page`, { field: "resource" });
+      }
+      if (own?.permission === permission) return after;
+      if (own) await service.deleteRule(own.id, source);
+      const created = await service.createRule({ ...wanted, accessType: field.accessType }, source);
+      return { ...after, rule: after.rule && { ...after.rule, storedRuleId: created.id } };
+    },
+
+    /**
+     * Who may call a field: the decision for a user of each role, and for each user a stored rule on the
+     * field (or a wildcard covering it) names, with that user's real roles.
+     */
+    async fieldAccess(input: { resource: string; accessType?: string | null }, scope: MatrixScope): Promise<FieldAccess[]> {
+      const rules = await ruleSet(scope);
+      const matrix = createMatrix({ prisma, dynamicRoles, localFields: scope.localFields, downstream: scope.downstream });
+      const resource = input.resource.trim();
+      const accessType = input.accessType?.trim().toUpperCase();
+      const field = (await matrix.fields(rules)).find((candidate) => candidate.resource === resource && (!accessType || candidate.accessType === accessType));
+      if (!field) throw badUserInput(`${resource} is not a field under the ACL${accessType ? ` for ${accessType}` : ""}`, { field: "resource" });
+      const roles = await prisma.role.findMany({ select: { id: true, name: true, type: true }, orderBy: { id: "asc" } });
+      const authenticated = roles.find((role) => role.type === BuiltinRoleType.AUTHENTICATED);
+      const byRole = roles.map(async (role): Promise<FieldAccess> => {
+        const [decision] = await matrix.decide(subjectOfRole(role, authenticated), rules, [field]);
+        return { ...decision!, principalType: "ROLE", principalId: role.type, name: role.name };
+      });
+      const type = field.resource.split(".")[0];
+      const namedUserIds = [
+        ...new Set(
+          rules.stored
+            .filter((rule) => rule.principalType === "USER" && (rule.resource === field.resource || rule.resource === "*" || rule.resource === `${type}.*`))
+            .map((rule) => Number(rule.principalId)),
+        ),
+      ];
+      const users = await prisma.user.findMany({ where: { id: { in: namedUserIds } }, select: { id: true, username: true }, orderBy: { id: "asc" } });
+      const byUser = users.map(async (user): Promise<FieldAccess> => {
+        const viewer = { userId: user.id, sessionId: null };
+        const [decision] = await matrix.decide({ viewer, roles: await state.heldRoles(viewer) }, rules, [field]);
+        return { ...decision!, principalType: "USER", principalId: String(user.id), name: user.username };
+      });
+      return Promise.all([...byRole, ...byUser]);
+    },
   };
+  return service;
 }
 
 export type AccessService = ReturnType<typeof createAccessService>;

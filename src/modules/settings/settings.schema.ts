@@ -4,6 +4,7 @@
  */
 import { builder } from "../../schema/builder.ts";
 import { auditSourceOf } from "../audit/audit.service.ts";
+import { type RenderedEmail, TEMPLATE_VARIABLE_NAMES } from "../email/render-email.ts";
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplate, type EmailTemplateName } from "../email/templates/index.ts";
 import type { AdvancedSettings } from "./settings.defaults.ts";
 
@@ -30,6 +31,21 @@ const EmailTemplateType = builder.objectRef<EmailTemplate & { name: EmailTemplat
     replyTo: t.exposeString("replyTo", { nullable: true, description: "Reply-To address; null for none." }),
     subject: t.exposeString("subject", { description: "Subject line, with the same variables as the body." }),
     body: t.exposeString("body", { description: "MJML document." }),
+    variables: t.stringList({
+      description: "The placeholders the subject and body may use, as <%= NAME %>.",
+      resolve: () => [...TEMPLATE_VARIABLE_NAMES],
+    }),
+  }),
+});
+
+const EmailPreview = builder.objectRef<RenderedEmail>("EmailPreview").implement({
+  description: "An email as it would be sent, filled with sample values.",
+  fields: (t) => ({
+    subject: t.exposeString("subject", { description: "The subject line." }),
+    from: t.exposeString("from", { description: "The From header." }),
+    replyTo: t.exposeString("replyTo", { nullable: true, description: "The Reply-To header; null for none." }),
+    html: t.exposeString("html", { description: "The HTML part (show it in a sandboxed frame)." }),
+    text: t.exposeString("text", { description: "The plain-text part." }),
   }),
 });
 
@@ -99,6 +115,16 @@ builder.queryField("settings", (t) =>
     type: Settings,
     description: "The run-time settings (Strapi's advanced settings and email templates).",
     resolve: (_root, _args, ctx) => ctx.services.settings.getAdvanced(),
+  }),
+);
+
+builder.queryField("previewEmailTemplate", (t) =>
+  t.field({
+    type: EmailPreview,
+    description:
+      "Renders an email template with changes applied, without storing them, filled with sample values. An unusable template is refused with the message updateSettings would give.",
+    args: { template: t.arg({ type: EmailTemplateInput, required: true, description: "The template and its changes." }) },
+    resolve: (_root, { template }, ctx) => ctx.services.settings.previewEmailTemplate(template),
   }),
 );
 

@@ -168,11 +168,14 @@ function changedKeys(prefix: string, before: object, after: object): string[] {
   return [...keys].filter((key) => valueOf(before, key) !== valueOf(after, key)).map((key) => `${prefix}${key}`);
 }
 
+/** The sample recipient and code of a preview (URL: the reset page, or the server's own address). */
+const PREVIEW_VARIABLES = { USER: { username: "jane.doe", email: "jane.doe@example.com" }, CODE: "3f9a1c07b2e84d5a" };
+
 export interface SettingsDependencies {
   prisma: PrismaClient;
   audit: AuditService;
   /** The email module owns the templates' storage and knows whether one compiles. */
-  email: Pick<EmailService, "checkTemplate" | "loadTemplates" | "saveTemplates">;
+  email: Pick<EmailService, "checkTemplate" | "loadTemplates" | "saveTemplates" | "preview">;
   /** Whether an ACL rule allows everything to a role (the access module knows the rules). */
   roleAllowedEverything: (type: string) => Promise<boolean>;
   /** Production: URL settings (reset page, confirmation redirect, ...) must be https. */
@@ -184,6 +187,19 @@ export function createSettingsService(deps: SettingsDependencies) {
   return {
     getAdvanced: () => getAdvancedSettings(prisma, requireHttps),
     getEmailTemplates: () => email.loadTemplates(),
+    /**
+     * What an email would look like with a change applied (nothing stored), filled with sample values:
+     * refused with the message updateSettings would give.
+     */
+    async previewEmailTemplate(change: EmailTemplateChange) {
+      const [templates, advanced] = await Promise.all([email.loadTemplates(), getAdvancedSettings(prisma, requireHttps)]);
+      const template = (await applyTemplateChanges(templates, [change], email.checkTemplate))[change.name];
+      const linksToReset = change.name === "resetPassword" || change.name === "signUpAttempt";
+      return email.preview(change.name, template, {
+        ...PREVIEW_VARIABLES,
+        ...(linksToReset && advanced.resetPasswordUrl ? { URL: advanced.resetPasswordUrl } : {}),
+      });
+    },
     /**
      * An admin's change to advanced settings and email templates, audited as one SETTINGS_CHANGED entry
      * that names the changed keys only: template bodies and subjects are never copied into the log.

@@ -181,6 +181,7 @@ export function AuditLogPage() {
                   <th scope="col">Actor</th>
                   <th scope="col">Target</th>
                   <th scope="col">IP</th>
+                  <th scope="col">Details</th>
                 </tr>
               </thead>
               <tbody>
@@ -196,6 +197,9 @@ export function AuditLogPage() {
                     <td data-label="Actor">{entry.actor?.username ?? entry.actorId ?? "—"}</td>
                     <td data-label="Target">{entry.targetType ? `${entry.targetType} ${entry.targetId ?? ""}` : "—"}</td>
                     <td data-label="IP">{entry.ip ?? "—"}</td>
+                    <td data-label="Details">
+                      <EntryDetails metadata={entry.metadata} userAgent={entry.userAgent} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -219,5 +223,22 @@ export function AuditLogPage() {
         </>
       )}
     </section>
+  );
+}
+
+/** What the entry recorded besides its columns (never a secret: the audit module keeps them out). */
+function EntryDetails({ metadata, userAgent }: { metadata: Record<string, unknown> | null | undefined; userAgent: string | null | undefined }) {
+  const hasMetadata = metadata && Object.keys(metadata).length > 0;
+  if (!hasMetadata && !userAgent) return <>—</>;
+  return (
+    <details class="entry-details">
+      <summary>Show</summary>
+      {userAgent && (
+        <p>
+          <strong>User agent:</strong> {userAgent}
+        </p>
+      )}
+      {hasMetadata && <pre>{JSON.stringify(metadata, null, 2)}</pre>}
+    </details>
   );
 }

@@ -8,6 +8,7 @@ import { useEffect, useState } from "preact/hooks";
 import { client, errorMessage } from "../api.ts";
 import { ConfirmDialog, Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
+import { BASE, onLinkClick } from "../router.ts";
 
 type Role = RoleFieldsFragment;
 
@@ -84,6 +85,9 @@ export function RolesPage() {
                   <td data-label="Type">{role.type ?? "—"}</td>
                   <td data-label="Description">{role.description || "—"}</td>
                   <td class="row-actions">
+                    <a class="button" href={`${BASE}/roles/${role.id}/permissions`} onClick={onLinkClick(`/roles/${role.id}/permissions`)} aria-label={`Permissions of ${role.name}`}>
+                      Permissions
+                    </a>
                     <button type="button" onClick={() => setEditing({ role })} aria-label={`Edit ${role.name}`}>
                       Edit
                     </button>

@@ -155,6 +155,15 @@ export type PermissionScope =
   /** Allowed only on the caller's own records. */
   | 'OWN';
 
+/** Where a decision comes from. */
+export type PermissionSource =
+  /** A rule in code: the field's own default or the admin role's wildcard. */
+  | 'DEFAULT'
+  /** No rule decides: refused (in gateway mode a downstream field no rule names follows GATEWAY_DEFAULT_ACCESS). */
+  | 'NONE'
+  /** A rule an admin stored (listed by aclRules). */
+  | 'STORED';
+
 /** A new custom role. */
 export type RoleInput = {
   /** What the role is for. */
@@ -425,17 +434,49 @@ export type DeleteAclRuleMutationVariables = Exact<{
 
 export type DeleteAclRuleMutation = { deleteAclRule: { ok: boolean } };
 
+export type RolePermissionsQueryVariables = Exact<{
+  roleId: string | number;
+}>;
+
+
+export type RolePermissionsQuery = { rolePermissions: Array<{ typeName: string, fieldName: string, resource: string, accessType: string, downstream: boolean, allowed: boolean, scope: PermissionScope | null, source: PermissionSource, rule: { resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, storedRuleId: string | null } | null }> };
+
+export type SetRolePermissionMutationVariables = Exact<{
+  roleId: string | number;
+  resource: string;
+  accessType?: string | null | undefined;
+  allowed: boolean;
+}>;
+
+
+export type SetRolePermissionMutation = { setRolePermission: { typeName: string, fieldName: string, resource: string, accessType: string, downstream: boolean, allowed: boolean, scope: PermissionScope | null, source: PermissionSource, rule: { resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, storedRuleId: string | null } | null } };
+
+export type FieldAccessQueryVariables = Exact<{
+  resource: string;
+  accessType?: string | null | undefined;
+}>;
+
+
+export type FieldAccessQuery = { fieldAccess: Array<{ principalType: AclPrincipalType, principalId: string, name: string, resource: string, accessType: string, downstream: boolean, allowed: boolean, scope: PermissionScope | null, source: PermissionSource, rule: { resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, storedRuleId: string | null } | null }> };
+
+export type PreviewEmailTemplateQueryVariables = Exact<{
+  template: EmailTemplateInput;
+}>;
+
+
+export type PreviewEmailTemplateQuery = { previewEmailTemplate: { subject: string, from: string, replyTo: string | null, html: string, text: string } };
+
 export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SettingsQuery = { settings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> } };
+export type SettingsQuery = { settings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string, variables: Array<string> }> } };
 
 export type UpdateSettingsMutationVariables = Exact<{
   input: SettingsInput;
 }>;
 
 
-export type UpdateSettingsMutation = { updateSettings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> } };
+export type UpdateSettingsMutation = { updateSettings: { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string, variables: Array<string> }> } };
 
 export type AuthProvidersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -543,7 +584,16 @@ export type SessionFieldsFragment = { id: string, createdAt: string, lastUsedAt:
 
 export type AclRuleFieldsFragment = { id: string, resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, createdAt: string };
 
-export type SettingsFieldsFragment = { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string }> };
+export type SettingsFieldsFragment = { allowRegister: boolean, uniqueEmail: boolean, emailConfirmation: boolean, defaultRole: string, resetPasswordUrl: string | null, emailConfirmationRedirection: string | null, registerAllowedFields: Array<string>, providerRedirectUrls: Array<string>, emailTemplates: Array<{ name: EmailTemplateName, fromName: string | null, fromEmail: string | null, replyTo: string | null, subject: string, body: string, variables: Array<string> }> };
+
+type PermissionDecisionFields_FieldAccess_Fragment = { resource: string, accessType: string, downstream: boolean, allowed: boolean, scope: PermissionScope | null, source: PermissionSource, rule: { resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, storedRuleId: string | null } | null };
+
+type PermissionDecisionFields_RolePermission_Fragment = { resource: string, accessType: string, downstream: boolean, allowed: boolean, scope: PermissionScope | null, source: PermissionSource, rule: { resource: string, accessType: string, principalType: AclPrincipalType, principalId: string, permission: AclPermission, storedRuleId: string | null } | null };
+
+export type PermissionDecisionFieldsFragment =
+  | PermissionDecisionFields_FieldAccess_Fragment
+  | PermissionDecisionFields_RolePermission_Fragment
+;
 
 export type AuthProviderFieldsFragment = { name: string, label: string, enabled: boolean, preset: boolean | null, clientId: string | null, hasClientSecret: boolean | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, userinfoUrl: string | null, scopes: Array<string> | null };
 
@@ -658,9 +708,28 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
     replyTo
     subject
     body
+    variables
   }
 }
     `, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const PermissionDecisionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PermissionDecisionFields on PermissionDecision {
+  resource
+  accessType
+  downstream
+  allowed
+  scope
+  source
+  rule {
+    resource
+    accessType
+    principalType
+    principalId
+    permission
+    storedRuleId
+  }
+}
+    `, {"fragmentName":"PermissionDecisionFields"}) as unknown as TypedDocumentString<PermissionDecisionFieldsFragment, unknown>;
 export const AuthProviderFieldsFragmentDoc = new TypedDocumentString(`
     fragment AuthProviderFields on AuthProvider {
   name
@@ -1040,6 +1109,95 @@ export const DeleteAclRuleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteAclRuleMutation, DeleteAclRuleMutationVariables>;
+export const RolePermissionsDocument = new TypedDocumentString(`
+    query RolePermissions($roleId: ID!) {
+  rolePermissions(roleId: $roleId) {
+    ...PermissionDecisionFields
+    typeName
+    fieldName
+  }
+}
+    fragment PermissionDecisionFields on PermissionDecision {
+  resource
+  accessType
+  downstream
+  allowed
+  scope
+  source
+  rule {
+    resource
+    accessType
+    principalType
+    principalId
+    permission
+    storedRuleId
+  }
+}`) as unknown as TypedDocumentString<RolePermissionsQuery, RolePermissionsQueryVariables>;
+export const SetRolePermissionDocument = new TypedDocumentString(`
+    mutation SetRolePermission($roleId: ID!, $resource: String!, $accessType: String, $allowed: Boolean!) {
+  setRolePermission(
+    roleId: $roleId
+    resource: $resource
+    accessType: $accessType
+    allowed: $allowed
+  ) {
+    ...PermissionDecisionFields
+    typeName
+    fieldName
+  }
+}
+    fragment PermissionDecisionFields on PermissionDecision {
+  resource
+  accessType
+  downstream
+  allowed
+  scope
+  source
+  rule {
+    resource
+    accessType
+    principalType
+    principalId
+    permission
+    storedRuleId
+  }
+}`) as unknown as TypedDocumentString<SetRolePermissionMutation, SetRolePermissionMutationVariables>;
+export const FieldAccessDocument = new TypedDocumentString(`
+    query FieldAccess($resource: String!, $accessType: String) {
+  fieldAccess(resource: $resource, accessType: $accessType) {
+    ...PermissionDecisionFields
+    principalType
+    principalId
+    name
+  }
+}
+    fragment PermissionDecisionFields on PermissionDecision {
+  resource
+  accessType
+  downstream
+  allowed
+  scope
+  source
+  rule {
+    resource
+    accessType
+    principalType
+    principalId
+    permission
+    storedRuleId
+  }
+}`) as unknown as TypedDocumentString<FieldAccessQuery, FieldAccessQueryVariables>;
+export const PreviewEmailTemplateDocument = new TypedDocumentString(`
+    query PreviewEmailTemplate($template: EmailTemplateInput!) {
+  previewEmailTemplate(template: $template) {
+    subject
+    from
+    replyTo
+    html
+    text
+  }
+}
+    `) as unknown as TypedDocumentString<PreviewEmailTemplateQuery, PreviewEmailTemplateQueryVariables>;
 export const SettingsDocument = new TypedDocumentString(`
     query Settings {
   settings {
@@ -1062,6 +1220,7 @@ export const SettingsDocument = new TypedDocumentString(`
     replyTo
     subject
     body
+    variables
   }
 }`) as unknown as TypedDocumentString<SettingsQuery, SettingsQueryVariables>;
 export const UpdateSettingsDocument = new TypedDocumentString(`
@@ -1086,6 +1245,7 @@ export const UpdateSettingsDocument = new TypedDocumentString(`
     replyTo
     subject
     body
+    variables
   }
 }`) as unknown as TypedDocumentString<UpdateSettingsMutation, UpdateSettingsMutationVariables>;
 export const AuthProvidersDocument = new TypedDocumentString(`
