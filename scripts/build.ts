@@ -1,10 +1,12 @@
 /**
- * Builds the server into dist/ with esbuild, so that `npm start` runs plain JavaScript and never compiles
- * TypeScript at run time. src/main.ts and everything it imports from src/ is bundled into ES modules;
+ * Builds the server and the operator CLI into dist/ with esbuild, so that `npm start` and `gatehouse` run
+ * plain JavaScript and never compile TypeScript at run time. Two entry points, src/main.ts (dist/main.js)
+ * and src/cli/main.ts (dist/cli.js), and everything they import from src/ are bundled into ES modules;
  * packages stay external and load from node_modules as they do under tsx. Code splitting keeps modules
- * that src/ imports dynamically (gateway mode, and with it the Hive gateway runtime) out of the first
- * file, so they cost nothing until they are used. Source maps (`node --enable-source-maps`) point stack
- * traces at the TypeScript sources.
+ * that src/ imports dynamically (gateway mode, and with it the Hive gateway runtime; the CLI's database
+ * and services) out of the first file, so they cost nothing until they are used, and puts what both
+ * entries share in common chunks. Source maps (`node --enable-source-maps`, and bin/gatehouse.js turns
+ * them on for the CLI) point stack traces at the TypeScript sources.
  *
  *   npm run build   once; `npm install` (postinstall) and `npm test` (pretest) run it
  *   npm run dev     `--watch`: rebuild on every change and restart `node dist/main.js` on the new build
@@ -24,7 +26,8 @@ const SERVER = ["--enable-source-maps", join(OUT_DIR, "main.js")];
 
 const options: esbuild.BuildOptions = {
   absWorkingDir: ROOT,
-  entryPoints: ["src/main.ts"],
+  // dist/main.js is what `npm start` runs, dist/cli.js what bin/gatehouse.js imports.
+  entryPoints: { main: "src/main.ts", cli: "src/cli/main.ts" },
   outdir: OUT_DIR,
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,

@@ -1,9 +1,10 @@
 /**
- * The real `gatehouse` CLI (bin/gatehouse.js), spawned against a real database: the embedded PGlite under
- * DATA_DIR, or (postgres project) a PostgreSQL database of its own. It runs the README's worked examples
- * line by line, checks exit codes, one-line errors and `--json` output, then starts the real server on the
- * same database and checks what the CLI did through the API: passwords, keys, emails, imported users. On
- * PGlite, the CLI is refused with one line while the server holds the database.
+ * The real `gatehouse` CLI (bin/gatehouse.js running the build, dist/cli.js), spawned against a real
+ * database: the embedded PGlite under DATA_DIR, or (postgres project) a PostgreSQL database of its own.
+ * It runs the README's worked examples line by line, checks exit codes, one-line errors and `--json`
+ * output, then starts the real server on the same database and checks what the CLI did through the API:
+ * passwords, keys, emails, imported users. On PGlite, the CLI is refused with one line while the server
+ * holds the database.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildStrapiExport } from "./fixtures/strapi-export.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/database.ts";
+import { assertFreshBuild } from "./helpers/build.ts";
 import { type MailServer, startMailServer } from "./helpers/mail.ts";
 import { strapiFixture } from "./fixtures/strapi-users.ts";
 
@@ -76,6 +78,7 @@ describe("gatehouse CLI", () => {
   };
 
   beforeAll(async () => {
+    await Promise.all([assertFreshBuild("dist/cli.js"), assertFreshBuild("dist/main.js")]);
     database = await createTestDatabase();
     mail = await startMailServer();
     dataDir = await mkdtemp(join(tmpdir(), "gatehouse-cli-data-"));
@@ -100,6 +103,13 @@ describe("gatehouse CLI", () => {
     await mail?.stop();
     await database?.drop();
     for (const dir of [dataDir, work]) if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("runs the build with source maps, as npm start does: no TypeScript compiled at run time", async () => {
+    const launcher = await readFile(join(root, "bin/gatehouse.js"), "utf8");
+    expect(launcher).toContain('new URL("../dist/cli.js", import.meta.url)');
+    expect(launcher).toContain("process.setSourceMapsEnabled(true)");
+    expect(launcher).not.toMatch(/tsx|\.ts"/);
   });
 
   it(
@@ -236,7 +246,8 @@ describe("gatehouse CLI", () => {
     "shares the database with the running server: PostgreSQL for both, PGlite refused with one line",
     async () => {
       const keys = await readFile(join(work, "rotated-keys.json"), "utf8");
-      const server = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      // The server as `npm start` runs it: the same build as the CLI's.
+      const server = spawn(process.execPath, ["--enable-source-maps", "dist/main.js"], {
         cwd: root,
         env: { ...env, PORT: "0", HOST: "127.0.0.1", JWT_ALGORITHM: "ES256", JWT_SIGNING_KEYS: keys },
         stdio: ["ignore", "pipe", "pipe"],

@@ -65,14 +65,30 @@ describe("createUser", () => {
     const user = await server.prisma.user.findUniqueOrThrow({ where: { email: "grace@example.com" } });
     expect(user.passwordHash).toBeNull();
 
+    // Sent after the commit by the mail-request worker, which audits nothing of its own: USER_CREATED says it.
     const email = await mail.lastEmailTo("grace@example.com", { since });
     const code = /reset-password\?code=([\w-]+)/.exec(email.text)?.[1];
     expect(code).toBeTruthy();
+    expect(await server.prisma.mailRequest.count()).toBe(0);
+    const entries = await server.prisma.auditLog.findMany({ where: { targetId: String(user.id) }, select: { action: true, metadata: true } });
+    expect(entries).toEqual([{ action: "USER_CREATED", metadata: expect.objectContaining({ credentials: "email-link" }) }]);
     const reset = await server.gql(ResetPassword, { code: code!, password: PASSPHRASE, passwordConfirmation: PASSPHRASE });
     expect(reset.errors).toBeUndefined();
     expect(reset.data?.resetPassword?.user.username).toBe("grace");
     const login = await server.gql(Login, { input: { identifier: "grace", password: PASSPHRASE } });
     expect(login.data?.login.jwt).toBeTruthy();
+  });
+
+  it("asks for no set-password email for an account created blocked", async () => {
+    const created = await server.gql(
+      CreateUser,
+      { data: { username: "mallory", email: "mallory@example.com", blocked: true } },
+      { headers: admin.headers },
+    );
+    expect(created.errors).toBeUndefined();
+    expect(await server.prisma.mailRequest.count({ where: { email: "mallory@example.com" } })).toBe(0);
+    const entry = await server.prisma.auditLog.findFirstOrThrow({ where: { action: "USER_CREATED", targetId: created.data!.createUser.id } });
+    expect(entry.metadata).toMatchObject({ credentials: "none" });
   });
 
   it("applies the identity rules and the password policy", async () => {

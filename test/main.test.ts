@@ -5,12 +5,13 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertFreshBuild } from "./helpers/build.ts";
 import { Login } from "./operations/auth.ts";
 import { Roles } from "./operations/roles.ts";
 
@@ -86,15 +87,7 @@ describe("npm start", () => {
   const baseEnv = () => ({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "development" });
 
   beforeAll(async () => {
-    // Run alone (`npx vitest run test/main.test.ts`), this file would otherwise test a stale build.
-    const built = await stat(join(root, "dist/main.js")).catch(() => undefined);
-    const sources = await readdir(join(root, "src"), { recursive: true, withFileTypes: true });
-    const newest = Math.max(
-      ...(await Promise.all(
-        sources.filter((entry) => entry.isFile()).map(async (entry) => (await stat(join(entry.parentPath, entry.name))).mtimeMs),
-      )),
-    );
-    if (!built || built.mtimeMs < newest) throw new Error("dist/ is missing or older than src/: run `npm run build` first");
+    await assertFreshBuild("dist/main.js");
     dataDir = await mkdtemp(join(tmpdir(), "gatehouse-main-"));
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));

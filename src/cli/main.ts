@@ -3,14 +3,17 @@
  * failure is one line on stderr and exit code 1; output meant for scripts comes with `--json`.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, CommanderError } from "commander";
+import { projectRoot } from "../infra/project-files.ts";
 import { describeError, printJson, printTable } from "./cli-kit.ts";
 import { registerKeyCommands } from "./commands/keys.ts";
 import { registerStrapiImport } from "./commands/import-strapi.ts";
 import { registerUserCommands } from "./commands/users.ts";
 import { withRuntime } from "./runtime.ts";
 
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+// Found from the root, not from this file: the sources (src/cli/) and the build (dist/) sit at different depths.
+const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
 
 const program = new Command("gatehouse")
   .description("Operate Gatehouse: migrations, users, roles, rules, keys, email, Strapi import")

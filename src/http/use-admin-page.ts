@@ -11,15 +11,18 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Plugin } from "graphql-yoga";
 import { ErrorCode } from "../errors.ts";
+import { projectRoot } from "../infra/project-files.ts";
 import { httpErrorResponse } from "./error-response.ts";
 
 export const ADMIN_PATH = "/admin";
 
-/** Where `npm run build -w @gatehouse/admin` writes the page. */
-export const ADMIN_DIST_DIR = fileURLToPath(new URL("../../packages/admin/dist/", import.meta.url));
+/**
+ * Where `npm run build -w @gatehouse/admin` writes the page. From the project root: the bundle puts this
+ * file in whichever chunk esbuild chooses, at a depth below the root that the sources do not share.
+ */
+export const ADMIN_DIST_DIR = join(projectRoot, "packages", "admin", "dist");
 
 /**
  * Scripts, fonts, images and connections from this origin only, no inline script. Inline styles are

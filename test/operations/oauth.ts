@@ -4,20 +4,30 @@
  */
 import { graphql } from "../gql/index.ts";
 
+/**
+ * What the tests read of a provider, in the listing and in an update's answer alike. Fragment masking is
+ * off (codegen.ts): the fields appear in each operation's result type as if written out.
+ */
+export const AuthProviderFields = graphql(`
+  fragment AuthProviderFields on AuthProvider {
+    name
+    label
+    enabled
+    preset
+    clientId
+    hasClientSecret
+    scopes
+    issuer
+    authorizationUrl
+    tokenUrl
+    userinfoUrl
+  }
+`);
+
 export const AuthProviders = graphql(`
   query AuthProviders {
     authProviders {
-      name
-      label
-      enabled
-      preset
-      clientId
-      hasClientSecret
-      scopes
-      issuer
-      authorizationUrl
-      tokenUrl
-      userinfoUrl
+      ...AuthProviderFields
     }
   }
 `);
@@ -25,16 +35,7 @@ export const AuthProviders = graphql(`
 export const UpdateAuthProvider = graphql(`
   mutation UpdateAuthProvider($name: String!, $input: AuthProviderInput!) {
     updateAuthProvider(name: $name, input: $input) {
-      name
-      enabled
-      preset
-      clientId
-      hasClientSecret
-      scopes
-      issuer
-      authorizationUrl
-      tokenUrl
-      userinfoUrl
+      ...AuthProviderFields
     }
   }
 `);

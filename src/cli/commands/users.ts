@@ -35,8 +35,12 @@ async function findUserId({ services }: Runtime, who: string): Promise<number> {
   return user.id;
 }
 
-/** Delivers the set-password email now (the server may not be running) and says what became of it. */
+/**
+ * Delivers the set-password email now (the server may not be running) and says what became of it: the
+ * mail request becomes an email in the outbox, which is then sent.
+ */
 async function deliverSetPasswordEmail({ services }: Runtime, to: string): Promise<string> {
+  await services.auth.mailRequests.flush();
   await services.email.worker.flush();
   const row = await services.prisma.emailOutbox.findFirst({ where: { to }, orderBy: { id: "desc" }, select: { status: true, lastError: true } });
   if (row?.status === "SENT") return `a set-password link was emailed to ${to}`;

@@ -24,8 +24,11 @@ export function createAuthService(deps: AuthDependencies) {
     ...createEmailConfirmationFlow(kit),
     ...createSessionFlow(kit),
     ...createCreateUserFlow(kit),
-    /** The worker that turns mail requests (reset, confirmation, sign-up notices) into emails; createApp starts it. */
-    mailRequests: kit.mailRequests as Pick<MailRequests, "start" | "stop" | "kick">,
+    /**
+     * The worker that turns mail requests (reset, confirmation, sign-up notices, set-password links) into
+     * emails; createApp starts it, the CLI flushes it.
+     */
+    mailRequests: kit.mailRequests as Pick<MailRequests, "start" | "stop" | "kick" | "flush">,
     /** The request's viewer from its Authorization header (null when absent; UNAUTHENTICATED when invalid). */
     authenticate: createAuthenticator({ tokens: deps.tokens, tokenState: deps.tokenState }),
   };

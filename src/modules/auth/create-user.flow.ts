@@ -13,13 +13,6 @@ import { userWithRole } from "./flow-kit.ts";
 import { AuthFailure } from "./failures.ts";
 import { parse, password } from "./inputs.ts";
 
-/**
- * The first email a process renders compiles the MJML templates inside the transaction that stores its
- * code: about a second, several on a busy machine (a fresh CLI process always pays it), which can pass
- * Prisma's 5 s default for interactive transactions.
- */
-const EMAIL_TRANSACTION_TIMEOUT_MS = 30_000;
-
 export interface CreateUserInput {
   username: string;
   email: string;
@@ -36,7 +29,7 @@ export interface CreateUserInput {
 
 export interface CreatedUser {
   user: AuthUser;
-  /** Whether a set-password email was queued (no password given, user not blocked). */
+  /** Whether a set-password email was asked for (no password given, user not blocked); the mail-request worker sends it. */
   setPasswordEmail: boolean;
 }
 
@@ -67,9 +60,9 @@ export function createCreateUserFlow(kit: FlowKit) {
       input.password == null ? null : await passwords.hash(await passwordPolicy.assertAcceptable(parse(password, input.password), identity));
     const primaryRoleId = await roleIdOf(input.role);
     const blocked = input.blocked ?? false;
+    const requester = { ip: source.ip ?? undefined, userAgent: source.userAgent ?? undefined };
     // A blocked user could not use the link (resetting signs in, which a block refuses).
     const setPasswordEmail = passwordHash === null && !blocked;
-    const resetUrl = setPasswordEmail ? ((await settings.getAdvanced()).resetPasswordUrl ?? `${kit.publicUrl}/reset-password`) : "";
     let user: AuthUser;
     try {
       user = await prisma.$transaction(async (tx) => {
@@ -85,25 +78,22 @@ export function createCreateUserFlow(kit: FlowKit) {
           },
           include: userWithRole,
         });
-        // The code and its email commit with the account, or neither does.
-        if (setPasswordEmail) await kit.queueCodeEmail(tx, "PASSWORD_RESET", created, resetUrl);
+        // The request commits with the account, or neither does; the worker renders the email after commit.
+        if (setPasswordEmail) await kit.mailRequests.request(tx, "SET_PASSWORD", created.email, requester);
         return created;
-      }, { timeout: EMAIL_TRANSACTION_TIMEOUT_MS });
+      });
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw failure(AuthFailure.TAKEN);
       throw error;
     }
-    if (setPasswordEmail) kit.email.kick();
-    await kit.audit(
-      { ip: source.ip ?? undefined, userAgent: source.userAgent ?? undefined },
-      {
-        action: AuditAction.USER_CREATED,
-        actorId: source.actorId,
-        targetType: "User",
-        targetId: user.id,
-        metadata: { roleId: primaryRoleId, credentials: passwordHash === null ? (setPasswordEmail ? "email-link" : "none") : "given" },
-      },
-    );
+    if (setPasswordEmail) kit.mailRequests.kickSoon();
+    await kit.audit(requester, {
+      action: AuditAction.USER_CREATED,
+      actorId: source.actorId,
+      targetType: "User",
+      targetId: user.id,
+      metadata: { roleId: primaryRoleId, credentials: passwordHash === null ? (setPasswordEmail ? "email-link" : "none") : "given" },
+    });
     return { user, setPasswordEmail };
   }
 

@@ -1,6 +1,6 @@
 /**
  * What every authentication flow shares: its dependencies, and the steps several flows take (sign the
- * user in, audit from the request, check a password, issue a one-time code with its email).
+ * user in, audit from the request, check a password, ask for an email through a mail request).
  */
 import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Config, JwtConfig } from "../../config.ts";
@@ -8,13 +8,11 @@ import { failure, unauthenticated } from "../../errors.ts";
 import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { AuditAction, AuditEntryInput, AuditService } from "../audit/audit.service.ts";
 import type { EmailService } from "../email/email.service.ts";
-import type { EmailTemplateName } from "../email/templates/index.ts";
 import { normalizePassword } from "../security/password-policy.ts";
 import type { SecurityService } from "../security/security.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
 import { AuthFailure } from "./failures.ts";
 import { createMailRequests } from "./mail-requests.ts";
-import { issueOneTimeCode } from "./one-time-codes.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { type SessionPolicy, startSession } from "./sessions.ts";
 import type { TokenStateReader } from "./token-state.ts";
@@ -28,7 +26,7 @@ export interface AuthDependencies {
   tokenState: TokenStateReader;
   jwt: JwtConfig;
   publicUrl: string;
-  /** Renders and queues emails (inside the caller's transaction when it stores a code); kick after commit. */
+  /** Renders and queues emails (the mail-request worker, and notices such as passwordChanged); kick after commit. */
   email: Pick<EmailService, "compose" | "enqueue" | "enqueueTemplate" | "kick">;
   /** Per-field rate limits, failed-login lockout, the per-address mail budget and the password policy. */
   security: Pick<SecurityService, "rateLimits" | "lockout" | "passwordPolicy" | "mailBudget">;
@@ -73,12 +71,6 @@ export interface AuthResult {
 
 /** The one-time codes that travel by email (the OAuth codes travel in redirects). */
 type EmailCodePurpose = Extract<OneTimeTokenPurpose, "EMAIL_CONFIRMATION" | "PASSWORD_RESET">;
-
-/** The email each kind of one-time code travels in. */
-const codeTemplates: Record<EmailCodePurpose, EmailTemplateName> = {
-  EMAIL_CONFIRMATION: "emailConfirmation",
-  PASSWORD_RESET: "resetPassword",
-};
 
 export function createFlowKit(deps: AuthDependencies) {
   const { prisma, passwords, tokens, jwt, email } = deps;
@@ -148,26 +140,6 @@ export function createFlowKit(deps: AuthDependencies) {
     return { jwt: await accessToken(user.id, session.sessionId, roles), refreshToken: session.refreshToken, user };
   }
 
-  /**
-   * Issues a one-time code for `user` and queues the email that carries it, in the caller's transaction,
-   * so the code and its email commit together. Call `email.kick()` after the commit.
-   */
-  async function queueCodeEmail(
-    tx: Prisma.TransactionClient,
-    purpose: EmailCodePurpose,
-    user: { id: number; email: string; username: string },
-    url: string,
-  ): Promise<void> {
-    const code = await issueOneTimeCode(tx, { userId: user.id, purpose, lifespanSeconds: codeLifespans[purpose] });
-    await email.enqueueTemplate(tx, codeTemplates[purpose], user, { CODE: code, URL: url });
-  }
-
-  /** queueCodeEmail in a transaction of its own, then wakes the mail worker. */
-  async function sendCodeEmail(purpose: EmailCodePurpose, user: { id: number; email: string; username: string }, url: string) {
-    await prisma.$transaction((tx) => queueCodeEmail(tx, purpose, user, url));
-    email.kick();
-  }
-
   const mailRequests = createMailRequests({
     prisma,
     email,
@@ -180,7 +152,7 @@ export function createFlowKit(deps: AuthDependencies) {
     polling: deps.emailOutbox,
   });
 
-  return { ...deps, audit, auditOwnAccount, verifyPassword, requireUser, roleTypes, accessToken, signIn, queueCodeEmail, sendCodeEmail, mailRequests };
+  return { ...deps, audit, auditOwnAccount, verifyPassword, requireUser, roleTypes, accessToken, signIn, mailRequests };
 }
 
 export type FlowKit = ReturnType<typeof createFlowKit>;

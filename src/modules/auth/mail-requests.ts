@@ -1,7 +1,7 @@
 /**
- * Emails asked for by address (`forgotPassword`, `sendEmailConfirmation`, `register`), resolved off the
- * request path so that the answer and its timing are the same whether or not the address belongs to
- * anybody. The request writes one `mail_requests` row, the same one in every case; this worker claims
+ * Emails asked for by address (`forgotPassword`, `sendEmailConfirmation`, `register`, and `createUser`'s
+ * set-password link), resolved off the request path so that the answer and its timing are the same whether
+ * or not the address belongs to anybody, and so that no request renders MJML inside its transaction. The request writes one `mail_requests` row, the same one in every case; this worker claims
  * due rows, looks the account up, decides what (if anything) to send, takes it from the address's mail
  * budget (EMAIL_RATE_LIMIT_*), issues the code and queues the email in the outbox in one transaction that
  * also deletes the row. Nothing lives only in memory: a restart delays a request but loses none.
@@ -58,6 +58,11 @@ export interface MailRequests extends DrainLoop {
    * client when the request belongs to a write (a new account); call `kick()` after the commit.
    */
   request(db: Pick<Prisma.TransactionClient, "mailRequest">, kind: MailRequestKind, email: string, by: MailRequester): Promise<void>;
+  /**
+   * Handles what is due now, once, and resolves when done, whether or not the worker was started: for
+   * processes that do not run the worker (the CLI). Failures are settled as usual (retry later, give up).
+   */
+  flush(): Promise<void>;
 }
 
 interface ClaimedRequest {
@@ -75,6 +80,8 @@ interface MailPlan {
   purpose: MailedCodePurpose | null;
   url: string;
   audited: AuditAction | null;
+  /** Whether it counts against the address's mail budget: every email anybody can ask for does. */
+  budgeted: boolean;
 }
 
 const LEASE_MS = 120_000;
@@ -100,12 +107,16 @@ export function createMailRequests(deps: MailRequestsDependencies): MailRequests
     if (!user || user.blocked) return null;
     switch (kind) {
       case "PASSWORD_RESET":
-        return { template: "resetPassword", purpose: "PASSWORD_RESET", url: await resetUrl(), audited: AuditAction.PASSWORD_RESET_REQUESTED };
+        return { template: "resetPassword", purpose: "PASSWORD_RESET", url: await resetUrl(), audited: AuditAction.PASSWORD_RESET_REQUESTED, budgeted: true };
       case "EMAIL_CONFIRMATION":
         if (user.confirmed) return null;
-        return { template: "emailConfirmation", purpose: "EMAIL_CONFIRMATION", url: confirmationUrl(deps.publicUrl), audited: null };
+        return { template: "emailConfirmation", purpose: "EMAIL_CONFIRMATION", url: confirmationUrl(deps.publicUrl), audited: null, budgeted: true };
       case "SIGN_UP_ATTEMPT":
-        return { template: "signUpAttempt", purpose: null, url: await resetUrl(), audited: AuditAction.SIGN_UP_WITH_TAKEN_EMAIL };
+        return { template: "signUpAttempt", purpose: null, url: await resetUrl(), audited: AuditAction.SIGN_UP_WITH_TAKEN_EMAIL, budgeted: true };
+      case "SET_PASSWORD":
+        // The reset email is the set-password link. An admin asked, once per account they created: not a
+        // flood to budget, and USER_CREATED already audits it.
+        return { template: "resetPassword", purpose: "PASSWORD_RESET", url: await resetUrl(), audited: null, budgeted: false };
     }
   }
 
@@ -118,7 +129,7 @@ export function createMailRequests(deps: MailRequestsDependencies): MailRequests
     const plan = await planFor(row.kind, user);
     // The budget is per address and counts only emails that would go out: a flood of requests for an
     // address from any number of IPs sends it at most EMAIL_RATE_LIMIT_MAX emails per window.
-    if (!user || !plan || !(await mailBudget.take(row.email))) {
+    if (!user || !plan || (plan.budgeted && !(await mailBudget.take(row.email)))) {
       await finish(prisma, row);
       return;
     }
@@ -196,6 +207,10 @@ export function createMailRequests(deps: MailRequestsDependencies): MailRequests
     ...loop,
     kickSoon() {
       setTimeout(loop.kick, KICK_DELAY_MS).unref();
+    },
+    async flush() {
+      // Rows are claimed with SKIP LOCKED and a lease, so this may run beside the loop's own drain.
+      await drain(() => false).catch((error: unknown) => logger.error(`Mail requests: ${(error as Error).message}`));
     },
     async request(db, kind, address, by) {
       await db.mailRequest.create({
