@@ -17,6 +17,7 @@ import { createMailRequests } from "./mail-requests.ts";
 import { issueOneTimeCode } from "./one-time-codes.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { type SessionPolicy, startSession } from "./sessions.ts";
+import type { MeReader } from "./me-state.ts";
 import type { TokenStateReader } from "./token-state.ts";
 import type { TokenService } from "./tokens.ts";
 
@@ -26,6 +27,8 @@ export interface AuthDependencies {
   tokens: TokenService;
   /** What authenticate checks tokens against (token-state.ts). */
   tokenState: TokenStateReader;
+  /** What `me` answers from (me-state.ts). */
+  meState: MeReader;
   jwt: JwtConfig;
   publicUrl: string;
   /** Renders and queues emails (inside the caller's transaction when it stores a code); kick after commit. */
@@ -50,16 +53,7 @@ export interface RequestMeta {
 export const userWithRole = { primaryRole: true } satisfies Prisma.UserInclude;
 export type AuthUser = Prisma.UserGetPayload<{ include: typeof userWithRole }>;
 
-/** What `UsersPermissionsMe` shows of a user (never the password hash); an AuthUser is one too. */
-export interface MeUser {
-  id: number;
-  documentId: string;
-  username: string;
-  email: string;
-  confirmed: boolean;
-  blocked: boolean;
-  primaryRole: { id: number; name: string; description: string | null; type: string };
-}
+export type { MeUser } from "./me-state.ts";
 
 /** What verifyPassword needs of an account. */
 export type PasswordHolder = Pick<AuthUser, "passwordHash" | "passwordNormalized">;
