@@ -416,7 +416,13 @@ try {
   };
   const c = settings.connections;
   const all = [...(baseline ? [baseline] : []), ...gatehouses];
-  if (want("me") && baseline) workloads.push(await runRounds("me", all.map((t) => load(t, mePlan(t), c.me)), "baseline", roundOptions));
+  if (want("me") && baseline) {
+    // Every user's first request is cold (their token state, roles and row are read: see the statement
+    // counts); a running server has long made it. Each token is sent once first, so the rounds measure
+    // that steady state, round-robin over all 1,000 users, rather than how fast the first pass goes.
+    for (const target of all) await mapConcurrent(target.meTokens, c.me, (token) => gql(target.url, ME_QUERY, {}, token));
+    workloads.push(await runRounds("me", all.map((t) => load(t, mePlan(t), c.me)), "baseline", roundOptions));
+  }
   if (want("invalid") && baseline) workloads.push(await runRounds("invalid token", all.map((t) => load(t, invalidTokenPlan(t), c.invalid)), "baseline", roundOptions));
   if (want("users") && gatehouses.length) workloads.push(await runRounds("users(first: 100)", gatehouses.map((t) => load(t, usersPlan(t), c.users)), undefined, roundOptions));
   if (want("refresh") && gatehouses.length) workloads.push(await runRounds("refresh", gatehouses.map((t) => load(t, refreshPlan(t), c.refresh)), undefined, roundOptions));

@@ -19,6 +19,7 @@ import { createPasswordHasher, type PasswordHasher } from "./modules/auth/passwo
 import { revokeOneTimeCodes } from "./modules/auth/one-time-codes.ts";
 import { revokeAllSessions } from "./modules/auth/sessions.ts";
 import { loadSigningKeys } from "./modules/auth/signing-keys.ts";
+import { createMeReader } from "./modules/auth/me-state.ts";
 import { createTokenStateReader } from "./modules/auth/token-state.ts";
 import { createTokenService } from "./modules/auth/tokens.ts";
 import { createEmailService } from "./modules/email/email.service.ts";
@@ -65,6 +66,7 @@ export async function createServices({
           logger,
         });
   const tokenState = createTokenStateReader({ prisma, feed: changes, maxEntries: maxUsers });
+  const meState = createMeReader({ prisma, feed: changes, maxEntries: maxUsers });
   const accessState = createAccessState({ prisma, feed: changes, maxUsers });
   const keys = await loadSigningKeys(config.jwt, config.dataDir);
   const tokens = createTokenService(keys, { issuer: config.jwt.issuer, audience: config.jwt.audience });
@@ -100,6 +102,7 @@ export async function createServices({
     passwords,
     tokens,
     tokenState,
+    meState,
     jwt: config.jwt,
     publicUrl: config.publicUrl,
     email,

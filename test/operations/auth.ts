@@ -112,3 +112,16 @@ export const ResendConfirmation = graphql(`
     }
   }
 `);
+
+/** `me` with what Me leaves out: the confirmed flag and the role's display name. */
+export const MeDetails = graphql(`
+  query MeDetails {
+    me {
+      email
+      confirmed
+      role {
+        name
+      }
+    }
+  }
+`);

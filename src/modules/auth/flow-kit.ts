@@ -15,6 +15,7 @@ import { AuthFailure } from "./failures.ts";
 import { createMailRequests } from "./mail-requests.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { type SessionPolicy, startSession } from "./sessions.ts";
+import type { MeReader } from "./me-state.ts";
 import type { TokenStateReader } from "./token-state.ts";
 import type { TokenService } from "./tokens.ts";
 
@@ -24,6 +25,8 @@ export interface AuthDependencies {
   tokens: TokenService;
   /** What authenticate checks tokens against (token-state.ts). */
   tokenState: TokenStateReader;
+  /** What `me` answers from (me-state.ts). */
+  meState: MeReader;
   jwt: JwtConfig;
   publicUrl: string;
   /** Renders and queues emails (the mail-request worker, and notices such as passwordChanged); kick after commit. */
@@ -48,16 +51,7 @@ export interface RequestMeta {
 export const userWithRole = { primaryRole: true } satisfies Prisma.UserInclude;
 export type AuthUser = Prisma.UserGetPayload<{ include: typeof userWithRole }>;
 
-/** What `UsersPermissionsMe` shows of a user (never the password hash); an AuthUser is one too. */
-export interface MeUser {
-  id: number;
-  documentId: string;
-  username: string;
-  email: string;
-  confirmed: boolean;
-  blocked: boolean;
-  primaryRole: { id: number; name: string; description: string | null; type: string };
-}
+export type { MeUser } from "./me-state.ts";
 
 /** What verifyPassword needs of an account. */
 export type PasswordHolder = Pick<AuthUser, "passwordHash" | "passwordNormalized">;
