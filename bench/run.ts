@@ -28,7 +28,7 @@ import { runLoad, type LoadResult } from "./lib/load.ts";
 import type { ProcessMemory } from "./lib/memory.ts";
 import { startStatementCounter } from "./lib/pg-statement-counter.ts";
 import { benchDatabaseName, type BenchDatabase, createBenchDatabase } from "./lib/postgres.ts";
-import { printReport, type BenchReport, type Footprint, type StatementCount } from "./lib/report.ts";
+import { printReport, type BenchReport, type Footprint, type SoakResult, type StatementCount } from "./lib/report.ts";
 import { type Contender, runRounds, type Sample, type WorkloadResult } from "./lib/rounds.ts";
 import { seedPglite, seedPostgres, type UserGroup, usernameOf } from "./lib/seed.ts";
 import { freePort, killAllServers, type ServerProcess, spawnServer } from "./lib/server-process.ts";
@@ -57,10 +57,11 @@ const { values: args } = parseArgs({
     alg: { type: "string", default: "EdDSA" },
     cost: { type: "string", default: "10" },
     only: { type: "string" },
+    soak: { type: "string" },
   },
 });
 
-const WORKLOADS = ["me", "invalid", "users", "refresh", "login", "register", "flood", "gateway"] as const;
+const WORKLOADS = ["me", "invalid", "users", "refresh", "login", "register", "flood", "gateway", "soak"] as const;
 const only = args.only?.split(",").map((name) => name.trim());
 for (const name of only ?? []) if (!(WORKLOADS as readonly string[]).includes(name)) throw new Error(`--only: one of ${WORKLOADS.join(", ")}`);
 const want = (name: (typeof WORKLOADS)[number]) => !only || only.includes(name);
@@ -74,6 +75,10 @@ if (databases.includes("postgres") && !databaseUrl) throw new Error("--db postgr
 if (args.scale && !(databaseUrl && databases.includes("postgres"))) throw new Error("--scale needs PostgreSQL: set DATABASE_URL");
 const algorithm = args.alg as JwtAlgorithm;
 if (!JWT_ALGORITHMS.includes(algorithm)) throw new Error(`--alg: one of ${JWT_ALGORITHMS.join(", ")}`);
+
+/** Seconds of the `me` soak per Gatehouse: 5 minutes in a full run, none in a quick one unless asked for. */
+const soakSeconds = Number(args.soak ?? (args.quick && !only?.includes("soak") ? 0 : 300));
+if (!(soakSeconds >= 0)) throw new Error("--soak: seconds, 0 for none");
 
 const connections = { me: 10, invalid: 10, users: 4, refresh: 8, login: 8, register: 8, floodMe: 2, gateway: 10 };
 const rounds = Number(args.rounds ?? 3);
@@ -345,6 +350,24 @@ const load = (target: Target, plan: RequestPlan, connections: number): Contender
   measure: async (seconds) => toSample(await runLoad({ url: target.url, connections, duration: seconds, ...plan })),
 });
 
+/**
+ * `me` round-robin for `seconds`, in slices of SOAK_SLICE_SECONDS with the server's RSS read after each
+ * (report.ts `soakGrowth` compares the last third of the readings with the first).
+ */
+const SOAK_SLICE_SECONDS = 30;
+async function soak(target: GatehouseTarget, seconds: number): Promise<SoakResult> {
+  const slice = Math.min(SOAK_SLICE_SECONDS, seconds);
+  const samples: SoakResult["samples"] = [];
+  const plan = mePlan(target);
+  for (let elapsed = 0; elapsed < seconds; elapsed += slice) {
+    const result = await runLoad({ url: target.url, connections: settings.connections.me, duration: slice, ...plan });
+    const memory = await target.server.memory();
+    samples.push({ atSeconds: elapsed + slice, rps: result.rps, errors: result.errors, rssMb: memory.rssMb });
+    log(`soak · ${target.id} · ${elapsed + slice} s: ${round(result.rps)} /s, RSS ${round(memory.rssMb)} MB, errors ${result.errors}`);
+  }
+  return { seconds, samples };
+}
+
 const bcryptContender: Contender = {
   id: "bcrypt-limit",
   measure: async (seconds) => {
@@ -384,6 +407,7 @@ const loadBefore = loadavg();
 const workloads: WorkloadResult[] = [];
 let statementCounts: StatementCount[] | undefined;
 const footprints: Record<string, Footprint> = {};
+const soaks: Record<string, SoakResult> = {};
 let success = false;
 
 try {
@@ -468,6 +492,11 @@ try {
     footprints[target.id] = { ...target.footprint, after };
   }
 
+  // Last, on servers that have run every workload: does memory stay flat under a steady `me` load?
+  if (want("soak") && soakSeconds > 0 && !gatewayOnly) {
+    for (const target of gatehouses) soaks[target.id] = await soak(target, soakSeconds);
+  }
+
   if (args.scale && postgres) {
     const big = await startGatehouseTarget("postgres", "postgres-1m", "Gatehouse PostgreSQL, 1M users", settings.scaleUsers, "_1m");
     const pair = [postgres, big];
@@ -498,6 +527,7 @@ const report: BenchReport = {
   workloads,
   statementCounts,
   footprints,
+  soaks,
 };
 await writeFile(join(resultsDir, "result.json"), `${JSON.stringify(report, null, 2)}\n`);
 printReport(report);

@@ -22,6 +22,23 @@ export interface StatementCount {
   sql: string[];
 }
 
+/** A steady `me` load for a while, with the server's RSS after each slice. */
+export interface SoakResult {
+  seconds: number;
+  samples: { atSeconds: number; rps: number; errors: number; rssMb: number }[];
+}
+
+/**
+ * RSS growth over a soak: the mean of the last third of the readings over the mean of the first third.
+ * Single readings swing by a quarter with the garbage collector's cycles; thirds compare levels.
+ */
+export function soakGrowth(soak: SoakResult): number {
+  const rss = soak.samples.map((sample) => sample.rssMb);
+  const third = Math.max(1, Math.floor(rss.length / 3));
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  return mean(rss.slice(-third)) / mean(rss.slice(0, third));
+}
+
 export interface BenchReport {
   startedAt: string;
   finishedAt: string;
@@ -38,6 +55,8 @@ export interface BenchReport {
   workloads: WorkloadResult[];
   statementCounts: StatementCount[] | undefined;
   footprints: Record<string, Footprint>;
+  /** `--soak`: per Gatehouse. */
+  soaks?: Record<string, SoakResult>;
 }
 
 const LABELS: Record<string, string> = {
@@ -118,6 +137,15 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     const f = report.footprints[id];
     if (f?.after) checks.push({ target: `RSS after the run (${label(id)}) < 1.5 × idle`, measured: `${round(f.after.rssMb / f.idle.rssMb, 2)} ×`, met: f.after.rssMb < 1.5 * f.idle.rssMb });
   }
+  for (const [id, soak] of Object.entries(report.soaks ?? {})) {
+    if (soak.samples.length < 2) continue;
+    const growth = soakGrowth(soak);
+    checks.push({
+      target: `RSS flat over a ${num(soak.seconds / 60, 1)}-minute soak of \`me\` (${label(id)}): last third < 1.1 × first third`,
+      measured: `${round(growth, 2)} ×`,
+      met: growth < 1.1,
+    });
+  }
   return checks;
 }
 
@@ -173,6 +201,29 @@ export function printReport(report: BenchReport): void {
       ]),
     ),
   );
+
+  const soaks = Object.entries(report.soaks ?? {});
+  if (soaks.length > 0) {
+    out.push("\nSoak (`me` round-robin over the 1,000 users; RSS in MB read after each slice):\n");
+    out.push(
+      table(
+        ["server", "seconds", "req/s (mean)", "errors", "RSS first slice", "RSS last", "RSS max", "growth (thirds)"],
+        soaks.map(([id, soak]) => {
+          const rss = soak.samples.map((sample) => sample.rssMb);
+          return [
+            label(id),
+            num(soak.seconds),
+            num(soak.samples.reduce((sum, sample) => sum + sample.rps, 0) / soak.samples.length),
+            soak.samples.reduce((sum, sample) => sum + sample.errors, 0),
+            num(rss[0]),
+            num(rss.at(-1)),
+            num(Math.max(...rss)),
+            `${round(soakGrowth(soak), 2)} ×`,
+          ];
+        }),
+      ),
+    );
+  }
 
   const checks = checkTargets(report);
   out.push("\nTargets (issue 10):\n");
