@@ -16,22 +16,22 @@ export interface AccessState {
   storedRules(): Promise<readonly AclRule[]>;
 }
 
-/** Stored rules with an access type the engine does not know are ignored rather than widened. */
+type StoredRow = Omit<AclRule, "accessType"> & { id: number; accessType: string };
+
+/**
+ * Stored rule rows the engine can apply, with their ids: a rule with an access type the engine does not
+ * know is ignored rather than widened.
+ */
+export function usableRules(rows: readonly StoredRow[]): (AclRule & { id: number })[] {
+  return rows.flatMap(({ id, resource, accessType, principalType, principalId, permission }) =>
+    isRuleAccessType(accessType) ? [{ id, resource, accessType, principalType, principalId, permission }] : [],
+  );
+}
+
+/** The stored rules as authorization applies them (see usableRules). */
 export async function loadStoredRules(prisma: PrismaClient): Promise<AclRule[]> {
   const rows = await prisma.aclRule.findMany({ orderBy: { id: "asc" } });
-  return rows.flatMap((row) =>
-    isRuleAccessType(row.accessType)
-      ? [
-          {
-            resource: row.resource,
-            accessType: row.accessType,
-            principalType: row.principalType,
-            principalId: row.principalId,
-            permission: row.permission,
-          },
-        ]
-      : [],
-  );
+  return usableRules(rows).map(({ id: _id, ...rule }) => rule);
 }
 
 /**

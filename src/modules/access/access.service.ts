@@ -8,8 +8,8 @@ import { withPrismaErrors } from "../../infra/db/prisma-errors.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
 import type { Viewer } from "../auth/authenticate.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import { type AccessType, type AclRule, allowsEverything, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
-import type { AccessState } from "./access-state.ts";
+import { type AclRule, allowsEverything, DynamicRole, isRuleAccessType, isValidResource } from "./acl.ts";
+import { type AccessState, usableRules } from "./access-state.ts";
 import { createRequestAuthorizer, createRuleIndexer, type RequestAuthorizer } from "./authorizer.ts";
 import { baseRules } from "./default-rules.ts";
 import type { DynamicRoles } from "./dynamic-roles.ts";
@@ -18,10 +18,10 @@ import {
   type DownstreamFields,
   type FieldDecision,
   type GuardedField,
+  type Matrix,
   type RuleSet,
   type StoredRuleRow,
   subjectOfRole,
-  usableRules,
 } from "./role-permissions.ts";
 
 export interface AclRuleInput {
@@ -110,6 +110,20 @@ export function createAccessService({ prisma, state, audit, dynamicRoles, defaul
     return { defaultRules: scope.defaultRules, stored: usableRules(await prisma.aclRule.findMany({ orderBy: { id: "asc" } })) };
   }
 
+  const matrixOf = (scope: MatrixScope) =>
+    createMatrix({ prisma, dynamicRoles, localFields: scope.localFields, downstream: scope.downstream });
+
+  /** The guarded field a matrix input names (its own access type unless one is given), or BAD_USER_INPUT. */
+  async function fieldOf(matrix: Matrix, rules: RuleSet, input: { resource: string; accessType?: string | null }) {
+    const resource = input.resource.trim();
+    const accessType = input.accessType?.trim().toUpperCase();
+    const field = (await matrix.fields(rules)).find(
+      (candidate) => candidate.resource === resource && (!accessType || candidate.accessType === accessType),
+    );
+    if (!field) throw badUserInput(`${resource} is not a field under the ACL${accessType ? ` for ${accessType}` : ""}`, { field: "resource" });
+    return field;
+  }
+
   async function matrixOfRole(roleId: number, scope: MatrixScope) {
     const [role, authenticated, rules] = await Promise.all([
       prisma.role.findUnique({ where: { id: roleId }, select: { id: true, name: true, type: true } }),
@@ -117,8 +131,7 @@ export function createAccessService({ prisma, state, audit, dynamicRoles, defaul
       ruleSet(scope),
     ]);
     if (!role) throw notFound("No such role");
-    const matrix = createMatrix({ prisma, dynamicRoles, localFields: scope.localFields, downstream: scope.downstream });
-    return { matrix, rules, role, subject: subjectOfRole(role, authenticated ?? undefined) };
+    return { matrix: matrixOf(scope), rules, role, subject: subjectOfRole(role, authenticated ?? undefined) };
   }
 
   const service = {
@@ -208,12 +221,7 @@ export function createAccessService({ prisma, state, audit, dynamicRoles, defaul
       source: AuditSource,
     ): Promise<FieldDecision> {
       const { matrix, rules, subject, role } = await matrixOfRole(input.roleId, scope);
-      const resource = input.resource.trim();
-      const accessType = input.accessType?.trim().toUpperCase();
-      const field = (await matrix.fields(rules)).find(
-        (candidate) => candidate.resource === resource && (!accessType || candidate.accessType === accessType),
-      );
-      if (!field) throw badUserInput(`${resource} is not a field under the ACL${accessType ? ` for ${accessType}` : ""}`, { field: "resource" });
+      const field = await fieldOf(matrix, rules, input);
       if (role.type === BuiltinRoleType.ADMIN && !input.allowed && ADMIN_KEEPS.has(field.resource)) {
         throw badUserInput(`The admin role keeps ${field.resource}: without it no one could change permissions again`, { field: "resource" });
       }
@@ -247,11 +255,8 @@ export function createAccessService({ prisma, state, audit, dynamicRoles, defaul
      */
     async fieldAccess(input: { resource: string; accessType?: string | null }, scope: MatrixScope): Promise<FieldAccess[]> {
       const rules = await ruleSet(scope);
-      const matrix = createMatrix({ prisma, dynamicRoles, localFields: scope.localFields, downstream: scope.downstream });
-      const resource = input.resource.trim();
-      const accessType = input.accessType?.trim().toUpperCase();
-      const field = (await matrix.fields(rules)).find((candidate) => candidate.resource === resource && (!accessType || candidate.accessType === accessType));
-      if (!field) throw badUserInput(`${resource} is not a field under the ACL${accessType ? ` for ${accessType}` : ""}`, { field: "resource" });
+      const matrix = matrixOf(scope);
+      const field = await fieldOf(matrix, rules, input);
       const roles = await prisma.role.findMany({ select: { id: true, name: true, type: true }, orderBy: { id: "asc" } });
       const authenticated = roles.find((role) => role.type === BuiltinRoleType.AUTHENTICATED);
       const byRole = roles.map(async (role): Promise<FieldAccess> => {

@@ -12,7 +12,7 @@
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { Viewer } from "../auth/authenticate.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import { type AccessType, type AclRule, isRuleAccessType } from "./acl.ts";
+import type { AccessType, AclRule } from "./acl.ts";
 import { createRequestAuthorizer, type RequestAuthorizer } from "./authorizer.ts";
 import type { DynamicRoles, HeldRole } from "./dynamic-roles.ts";
 import { decidePermission, type PermissionScope } from "./permissions.ts";
@@ -40,7 +40,7 @@ export interface FieldDecision extends GuardedField {
   rule: DecidingRule | null;
 }
 
-/** A stored rule row, as listRules returns it. */
+/** A stored rule with its id (access-state.ts usableRules). */
 export interface StoredRuleRow extends AclRule {
   id: number;
 }
@@ -74,10 +74,6 @@ export function subjectOfRole(role: HeldRole, authenticated: HeldRole | undefine
   const roles = role.type === BuiltinRoleType.AUTHENTICATED || !authenticated ? [role] : [authenticated, role];
   return { viewer: { userId: NOBODY, sessionId: null }, roles };
 }
-
-/** Stored rule rows with an access type the engine knows (as loadStoredRules keeps them). */
-export const usableRules = (rows: readonly { id: number; resource: string; accessType: string; principalType: "ROLE" | "USER"; principalId: string; permission: "ALLOW" | "DENY" }[]): StoredRuleRow[] =>
-  rows.flatMap((row) => (isRuleAccessType(row.accessType) ? [{ ...row, accessType: row.accessType }] : []));
 
 export function createMatrix({ prisma, dynamicRoles, localFields, downstream }: MatrixDependencies) {
   function authorizerFor(subject: Subject, rules: RuleSet): RequestAuthorizer {
