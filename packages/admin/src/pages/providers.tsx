@@ -15,50 +15,28 @@ import {
   UpdateSettingsDocument,
 } from "@gatehouse/sdk";
 import { Fragment } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { client, errorMessage } from "../api.ts";
 import { Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
+import { useLoaded } from "../load.ts";
+import { LoadError, Loading } from "../states.tsx";
 
 type Provider = AuthProviderFieldsFragment;
 
-type LoadState<T> = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; value: T };
-
 export function ProvidersPage() {
-  const [load, setLoad] = useState<LoadState<Provider[]>>({ state: "loading" });
-  const [redirects, setRedirects] = useState<LoadState<string[]>>({ state: "loading" });
-  const [reloads, setReloads] = useState(0);
+  // A reload after a save keeps the table on screen (no "Loading…" flash) and leaves the allow-list alone.
+  const [load, reload] = useLoaded(() => client.request(AuthProvidersDocument).then((data) => data.authProviders), [], {
+    keepOnReload: true,
+  });
+  const [redirects, reloadRedirects] = useLoaded(
+    () => client.request(SettingsDocument).then((data) => data.settings.providerRedirectUrls),
+    [],
+  );
   const [editing, setEditing] = useState<{ provider?: Provider } | null>(null);
   const [status, setStatus] = useState("");
   const [actionError, setActionError] = useState<string | null>(null);
   const [toggling, setToggling] = useState<string | null>(null);
-
-  // A reload after a save keeps the table on screen (no "Loading…" flash) and leaves the allow-list alone.
-  useEffect(() => {
-    let current = true;
-    if (reloads === 0) setLoad({ state: "loading" });
-    client.request(AuthProvidersDocument).then(
-      (data) => current && setLoad({ state: "ready", value: data.authProviders }),
-      (error) => current && setLoad({ state: "error", message: errorMessage(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [reloads]);
-  const reload = () => setReloads((count) => count + 1);
-
-  const [redirectReloads, setRedirectReloads] = useState(0);
-  useEffect(() => {
-    let current = true;
-    setRedirects({ state: "loading" });
-    client.request(SettingsDocument).then(
-      (data) => current && setRedirects({ state: "ready", value: data.settings.providerRedirectUrls }),
-      (error) => current && setRedirects({ state: "error", message: errorMessage(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [redirectReloads]);
 
   async function setEnabled(provider: Provider, enabled: boolean) {
     setToggling(provider.name);
@@ -87,19 +65,8 @@ export function ProvidersPage() {
         {status}
       </p>
       <ErrorAlert message={actionError} />
-      {load.state === "loading" && (
-        <p class="loading" role="status" aria-busy="true">
-          Loading providers…
-        </p>
-      )}
-      {load.state === "error" && (
-        <div class="error" role="alert">
-          <p>The providers could not be loaded: {load.message}</p>
-          <button type="button" onClick={reload}>
-            Try again
-          </button>
-        </div>
-      )}
+      {load.state === "loading" && <Loading what="providers" />}
+      {load.state === "error" && <LoadError what="providers" message={load.message} onRetry={reload} />}
       {load.state === "ready" && (
         <div class="table-wrap">
           <table>
@@ -146,19 +113,8 @@ export function ProvidersPage() {
           </table>
         </div>
       )}
-      {redirects.state === "loading" && (
-        <p class="loading" role="status" aria-busy="true">
-          Loading the redirect allow-list…
-        </p>
-      )}
-      {redirects.state === "error" && (
-        <div class="error" role="alert">
-          <p>The redirect allow-list could not be loaded: {redirects.message}</p>
-          <button type="button" onClick={() => setRedirectReloads((count) => count + 1)}>
-            Try again
-          </button>
-        </div>
-      )}
+      {redirects.state === "loading" && <Loading what="the redirect allow-list" />}
+      {redirects.state === "error" && <LoadError what="redirect allow-list" message={redirects.message} onRetry={reloadRedirects} />}
       {redirects.state === "ready" && <RedirectUrls saved={redirects.value} />}
       {editing && (
         <ProviderForm
