@@ -10,7 +10,7 @@ import { createMailer, type MailMessage } from "./mailer.ts";
 import { createOutboxWorker, enqueueEmail, exponentialBackoff, type OutboxWorker, requeueFailedEmails } from "./outbox.ts";
 import { loadPrecompiledTemplates } from "./precompiled-templates.ts";
 import { createEmailRenderer, type RenderedEmail, type TemplateVariables } from "./render-email.ts";
-import { EMAIL_TEMPLATE_NAMES, type EmailTemplate, type EmailTemplateName, type EmailTemplates } from "./templates/index.ts";
+import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName, type EmailTemplates } from "./templates/index.ts";
 
 const WARM_UP_DELAY_MS = 5_000;
 
@@ -47,10 +47,11 @@ export interface EmailService {
   /** Throws EmailTemplateError when an admin's subject or MJML body cannot be used (for updateSettings). */
   checkTemplate(body: string, subject?: string): Promise<void>;
   /**
-   * Renders `template` as `name` with sample `variables`, for an admin's preview; throws EmailTemplateError
-   * rather than falling back to the default when the template cannot be used. URL defaults to SERVER_URL.
+   * Renders `name` from `templates` (the stored ones with an admin's change applied) with sample
+   * `variables`, for a preview; throws EmailTemplateError rather than falling back to the default when the
+   * template cannot be used. URL defaults to SERVER_URL.
    */
-  preview(name: EmailTemplateName, template: EmailTemplate, variables: TemplateVariables): Promise<RenderedEmail>;
+  preview(name: EmailTemplateName, templates: EmailTemplates, variables: TemplateVariables): Promise<RenderedEmail>;
   /** The admins' templates merged over the defaults. */
   loadTemplates(): Promise<EmailTemplates>;
   /** Stores the admins' templates (checked with checkTemplate first). */
@@ -108,9 +109,8 @@ export function createEmailService({ config, prisma, logger }: EmailServiceDepen
       return enqueueEmail(tx, message);
     },
     checkTemplate: renderer.checkTemplate,
-    async preview(name, template, variables) {
-      await renderer.checkTemplate(template.body, template.subject);
-      const templates = { ...(await loadEmailTemplates(prisma)), [name]: template };
+    async preview(name, templates, variables) {
+      await renderer.checkTemplate(templates[name].body, templates[name].subject);
       return renderer.renderEmail(name, { SERVER_URL: config.publicUrl, URL: config.publicUrl, ...variables }, templates);
     },
     loadTemplates: () => loadEmailTemplates(prisma),

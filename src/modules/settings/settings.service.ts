@@ -193,9 +193,9 @@ export function createSettingsService(deps: SettingsDependencies) {
      */
     async previewEmailTemplate(change: EmailTemplateChange) {
       const [templates, advanced] = await Promise.all([email.loadTemplates(), getAdvancedSettings(prisma, requireHttps)]);
-      const template = (await applyTemplateChanges(templates, [change], email.checkTemplate))[change.name];
+      const changed = await applyTemplateChanges(templates, [change], email.checkTemplate);
       const linksToReset = change.name === "resetPassword" || change.name === "signUpAttempt";
-      return email.preview(change.name, template, {
+      return email.preview(change.name, changed, {
         ...PREVIEW_VARIABLES,
         ...(linksToReset && advanced.resetPasswordUrl ? { URL: advanced.resetPasswordUrl } : {}),
       });
