@@ -1,10 +1,11 @@
 /**
  * Emails asked for by address (`forgotPassword`, `sendEmailConfirmation`, `register`, and `createUser`'s
  * set-password link), resolved off the request path so that the answer and its timing are the same whether
- * or not the address belongs to anybody, and so that no request renders MJML inside its transaction. The request writes one `mail_requests` row, the same one in every case; this worker claims
- * due rows, looks the account up, decides what (if anything) to send, takes it from the address's mail
- * budget (EMAIL_RATE_LIMIT_*), issues the code and queues the email in the outbox in one transaction that
- * also deletes the row. Nothing lives only in memory: a restart delays a request but loses none.
+ * or not the address belongs to anybody, and so that no request renders MJML inside its transaction. The
+ * request writes one `mail_requests` row, the same one in every case; this worker claims due rows, looks
+ * the account up, decides what (if anything) to send, takes it from the address's mail budget
+ * (EMAIL_RATE_LIMIT_*), issues the code and queues the email in the outbox in one transaction that also
+ * deletes the row. Nothing lives only in memory: a restart delays a request but loses none.
  *
  * Claiming is the outbox's: one UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) counts the
  * attempt and leases the row; the transaction that queues the email deletes the row only if it is still
