@@ -17,6 +17,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { loadConfig } from "../src/config.ts";
 import { LISTENER_APPLICATION_NAME } from "../src/infra/change-feed/postgres-listener.ts";
 import { createPasswordHasher } from "../src/modules/auth/passwords.ts";
 import { measureBcryptLimit } from "./lib/bcrypt-limit.ts";
@@ -114,6 +115,9 @@ if (!(settings.rounds >= 1 && settings.seconds > 0 && settings.bcryptCost >= 4 &
 const ME_PASSWORD = "bench me passphrase";
 const LOGIN_PASSWORD = "bench login passphrase";
 const ADMIN = { email: "bench-admin@bench.example", password: "bench admin passphrase" };
+
+/** What each Gatehouse computes as BCRYPT_CONCURRENCY's default from its environment (src/config.ts). */
+const serverBcryptConcurrency = loadConfig({ NODE_ENV: "development", ...startCommand().env }).bcryptConcurrency;
 
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const resultsDir = join(ROOT, "bench", "results", stamp);
@@ -523,7 +527,7 @@ const report: BenchReport = {
     loadAverageBefore: loadBefore.map((v) => round(v, 2)),
     loadAverageAfter: loadavg().map((v) => round(v, 2)),
   },
-  settings: { ...settings, databases, scale: args.scale, serverUvThreadpoolSize: startCommand().env.UV_THREADPOOL_SIZE ?? "default (4)" },
+  settings: { ...settings, databases, scale: args.scale, serverUvThreadpoolSize: startCommand().env.UV_THREADPOOL_SIZE ?? "default (4)", serverBcryptConcurrency },
   workloads,
   statementCounts,
   footprints,

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, UNSET_NODE_ENV_HINT } from "./config.ts";
 
@@ -132,6 +133,18 @@ describe("loadConfig", () => {
     expect(problemsOf({ EMAIL_MAX_ATTEMPTS: "0", EMAIL_POLL_INTERVAL_MS: "soon" }).map((p) => p.split(":")[0]).sort()).toEqual([
       "EMAIL_MAX_ATTEMPTS",
       "EMAIL_POLL_INTERVAL_MS",
+    ]);
+  });
+
+  it("bounds concurrent bcrypt hashes by the CPUs, leaving a thread of libuv's pool free, unless BCRYPT_CONCURRENCY says otherwise", () => {
+    const cpus = availableParallelism();
+    expect(configOf({}).bcryptConcurrency).toBe(Math.max(1, Math.min(cpus, 3)));
+    expect(configOf({ UV_THREADPOOL_SIZE: "16" }).bcryptConcurrency).toBe(Math.min(cpus, 15));
+    expect(configOf({ UV_THREADPOOL_SIZE: "1" }).bcryptConcurrency).toBe(1);
+    expect(configOf({ BCRYPT_CONCURRENCY: "6" }).bcryptConcurrency).toBe(6);
+    expect(problemsOf({ BCRYPT_CONCURRENCY: "0", UV_THREADPOOL_SIZE: "many" })).toEqual([
+      expect.stringContaining("BCRYPT_CONCURRENCY"),
+      expect.stringContaining("UV_THREADPOOL_SIZE"),
     ]);
   });
 

@@ -3,6 +3,7 @@
  * together, and the result is a typed, camelCase object.
  */
 import { isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { parseEncryptionKey } from "./lib/encryption.ts";
@@ -57,6 +58,12 @@ export interface Config {
   graphiql: boolean;
   /** bcrypt work factor for new password hashes (BCRYPT_COST, default 10 as in Strapi). */
   bcryptCost: number;
+  /**
+   * bcrypt hashes computed at once (BCRYPT_CONCURRENCY); further sign-ins wait their turn. Default: one
+   * per CPU, and at least one thread of libuv's pool (UV_THREADPOOL_SIZE, default 4) left to the
+   * WebCrypto token checks of every other request (src/modules/auth/passwords.ts).
+   */
+  bcryptConcurrency: number;
   /** Per-field rate limits of the sensitive auth mutations (see src/modules/rate-limit). */
   rateLimits: RateLimitsConfig;
   /** Request-level limit per client IP on /graphql, answered with HTTP 429 and Retry-After. */
@@ -376,6 +383,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   GRAPHIQL: optionalString.pipe(booleanFlag.optional()),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
+  BCRYPT_CONCURRENCY: positiveInt.max(1024).optional(),
+  // Read only to size BCRYPT_CONCURRENCY's default; libuv itself reads it (1 to 1024).
+  UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
   RATE_LIMIT_MAX: positiveInt.default(10),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(60),
   RATE_LIMITS: optionalString.pipe(jsonOf(rateLimitOverrides).optional()),
@@ -513,6 +523,7 @@ export function loadConfig(env: Environment = process.env): Config {
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ?? e.NODE_ENV === "development",
     bcryptCost: e.BCRYPT_COST,
+    bcryptConcurrency: e.BCRYPT_CONCURRENCY ?? Math.max(1, Math.min(availableParallelism(), e.UV_THREADPOOL_SIZE - 1)),
     rateLimits: Object.fromEntries(
       RATE_LIMITED_FIELDS.map((field) => [
         field,

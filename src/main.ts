@@ -27,11 +27,13 @@ const loadingApp = import("./app.ts");
 // A failed load is reported where it is awaited, not as an unhandled rejection while the database opens.
 loadingApp.catch(() => undefined);
 
+// One hasher, so one queue of bcrypt work, for the first admin's seed and every request after it.
+const passwords = createPasswordHasher({ cost: config.bcryptCost, concurrency: config.bcryptConcurrency });
 const database = await startDatabase(
   config.databaseUrl
     ? { kind: "postgres", url: config.databaseUrl }
     : { kind: "pglite", dataDir: join(config.dataDir, "pglite") },
-  { admin: config.admin, passwords: createPasswordHasher({ cost: config.bcryptCost }) },
+  { admin: config.admin, passwords },
   { holder: "the Gatehouse server" },
 ).catch((error: unknown) => {
   logger.error(`Could not open the database: ${(error as Error).message}`);
@@ -49,7 +51,7 @@ const redis = redisUrl
   : undefined;
 
 const { createApp } = await loadingApp;
-const app = await createApp({ config, database, logger, redis });
+const app = await createApp({ config, database, logger, redis, passwords });
 const server = createServer(app.yoga);
 
 server.listen(config.port, config.host, () => {

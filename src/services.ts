@@ -49,7 +49,7 @@ export async function createServices({
   database,
   logger,
   redis,
-  passwords = createPasswordHasher({ cost: config.bcryptCost }),
+  passwords = createPasswordHasher({ cost: config.bcryptCost, concurrency: config.bcryptConcurrency }),
   dynamicRoles = createDynamicRoles(),
 }: ServicesDependencies) {
   const { prisma } = database;

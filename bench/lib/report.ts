@@ -49,6 +49,8 @@ export interface BenchReport {
     seconds: number;
     hashingSeconds: number;
     bcryptCost: number;
+    /** BCRYPT_CONCURRENCY as the Gatehouse servers compute it. */
+    serverBcryptConcurrency: number;
     algorithm: string;
     connections: Record<string, number>;
   };
@@ -154,7 +156,7 @@ export function printReport(report: BenchReport): void {
   const out: string[] = [];
   out.push(
     `\n## Gatehouse benchmark, ${report.startedAt.slice(0, 10)}: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}`,
-    `${settings.quick ? "Quick run: " : ""}${settings.rounds} interleaved rounds of ${settings.seconds} s (hashing workloads ${Math.max(settings.seconds, settings.hashingSeconds)} s), medians; bcrypt cost ${settings.bcryptCost}, ${settings.algorithm} tokens; load average ${machine.loadAverageBefore.join(" ")} before, ${machine.loadAverageAfter.join(" ")} after.\n`,
+    `${settings.quick ? "Quick run: " : ""}${settings.rounds} interleaved rounds of ${settings.seconds} s (hashing workloads ${Math.max(settings.seconds, settings.hashingSeconds)} s), medians; bcrypt cost ${settings.bcryptCost} (Gatehouse hashing ${settings.serverBcryptConcurrency} at a time), ${settings.algorithm} tokens; load average ${machine.loadAverageBefore.join(" ")} before, ${machine.loadAverageAfter.join(" ")} after.\n`,
   );
   out.push(table(["workload", "server", "req/s", "p50 ms", "p99 ms", "errors", "ratio"], workloadRows(report.workloads)));
 

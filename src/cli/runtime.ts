@@ -39,7 +39,7 @@ export async function withRuntime<T>(command: string, action: (runtime: Runtime)
     import("../modules/auth/passwords.ts"),
     import("../services.ts"),
   ]);
-  const passwords = createPasswordHasher({ cost: config.bcryptCost });
+  const passwords = createPasswordHasher({ cost: config.bcryptCost, concurrency: config.bcryptConcurrency });
   const database = await startDatabase(
     config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "pglite", dataDir: join(config.dataDir, "pglite") },
     { admin: config.admin, passwords },

@@ -113,7 +113,7 @@ export async function startTestServer(env: Environment = {}, options: TestServer
   const statements: string[] = [];
   const database = await startDatabase(
     testDatabase.target,
-    { admin: config.admin, passwords: createPasswordHasher({ cost: config.bcryptCost }) },
+    { admin: config.admin, passwords: createPasswordHasher({ cost: config.bcryptCost, concurrency: config.bcryptConcurrency }) },
     options.recordSql ? { onQuery: (sql) => statements.push(sql) } : {},
   );
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
