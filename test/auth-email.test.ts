@@ -52,10 +52,15 @@ describe("password reset by email", () => {
     // Only the hash is stored.
     expect(await server.prisma.oneTimeToken.count({ where: { tokenHash: code } })).toBe(0);
 
+    const beforeReset = mail.messages.length;
     const reset = await server.gql(ResetPassword, { code, password: "a fresh reset passphrase", passwordConfirmation: "a fresh reset passphrase" });
     expect(reset.errors).toBeUndefined();
     expect(reset.data?.resetPassword?.user.username).toBe("nina");
     expect(reset.data?.resetPassword?.jwt).toBeTruthy();
+    // The owner is told, with the way back in case it was not them.
+    const notice = await mail.lastEmailTo("nina@example.com", { since: beforeReset });
+    expect(notice.subject).toBe("Your password was changed");
+    expect(linkIn(notice.text, "https://app.example.com/reset").pathname).toBe("/reset");
 
     const oldSession = await server.gql(Me, undefined, before);
     expect(oldSession.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
@@ -80,8 +85,10 @@ describe("password reset by email", () => {
     const code = linkIn((await mail.lastEmailTo("nina@example.com", { since })).text, "https://app.example.com/reset?code=").searchParams.get("code")!;
     const mismatch = await server.gql(ResetPassword, { code, password: "one passphrase here", passwordConfirmation: "another one" });
     expect(mismatch.errors?.[0]).toMatchObject({ message: "Passwords do not match", extensions: { code: "BAD_USER_INPUT" } });
+    const beforeReset = mail.messages.length;
     const reset = await server.gql(ResetPassword, { code, password: "one passphrase here", passwordConfirmation: "one passphrase here" });
     expect(reset.errors).toBeUndefined();
+    expect((await mail.lastEmailTo("nina@example.com", { since: beforeReset })).subject).toBe("Your password was changed");
   });
 
   it("answers ok for unknown and blocked addresses too, and sends them nothing", async () => {
@@ -108,8 +115,13 @@ describe("password reset by email", () => {
     );
     expect(changed.errors).toBeUndefined();
     const notice = await mail.lastEmailTo("nina@example.com", { since });
-    expect(notice.subject.toLowerCase()).toContain("password");
+    expect(notice.subject).toBe("Your password was changed");
+    expect(notice.text).toContain("Hello nina");
+    expect(linkIn(notice.text, "https://app.example.com/reset").pathname).toBe("/reset");
     expect(notice.text).not.toContain("changed passphrase!");
+    // Composed by the worker after the change committed: the request row is gone, one email went out.
+    expect(await server.prisma.mailRequest.count()).toBe(0);
+    expect(mail.messages.slice(since).map((m) => m.subject)).toEqual(["Your password was changed"]);
   });
 });
 

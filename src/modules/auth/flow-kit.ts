@@ -29,8 +29,8 @@ export interface AuthDependencies {
   meState: MeReader;
   jwt: JwtConfig;
   publicUrl: string;
-  /** Renders and queues emails (the mail-request worker, and notices such as passwordChanged); kick after commit. */
-  email: Pick<EmailService, "compose" | "enqueue" | "enqueueTemplate" | "kick">;
+  /** Renders and queues emails, for the mail-request worker: flows only record mail requests. */
+  email: Pick<EmailService, "compose" | "enqueue" | "kick">;
   /** Per-field rate limits, failed-login lockout, the per-address mail budget and the password policy. */
   security: Pick<SecurityService, "rateLimits" | "lockout" | "passwordPolicy" | "mailBudget">;
   /** Polling and retries of the mail-request worker (the outbox's settings). */

@@ -118,6 +118,10 @@ export function createMailRequests(deps: MailRequestsDependencies): MailRequests
         // The reset email is the set-password link. An admin asked, once per account they created: not a
         // flood to budget, and USER_CREATED already audits it.
         return { template: "resetPassword", purpose: "PASSWORD_RESET", url: await resetUrl(), audited: null, budgeted: false };
+      case "PASSWORD_CHANGED":
+        // One per change the owner (or a reset code's holder) made, and audited as that change: not a
+        // flood to budget. Its link is where to reset the password if the change was not theirs.
+        return { template: "passwordChanged", purpose: null, url: await resetUrl(), audited: null, budgeted: false };
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * Passwords: `forgotPassword` emails a reset code, `resetPassword` spends it, `changePassword` needs the
- * current one. A new password always ends every session of the user.
+ * current one. A new password always ends every session of the user and mails its owner a notice.
  */
 import { failure } from "../../errors.ts";
 import { AuditAction } from "../audit/audit.service.ts";
@@ -39,15 +39,19 @@ export function createPasswordFlow(kit: FlowKit) {
     kit.mailRequests.kickSoon();
   }
 
-  /** Sets the password of the code's holder and ends their sessions; null when the code was already spent. */
-  async function applyReset(resetCode: string, passwordHash: string): Promise<number | null> {
+  /**
+   * Sets the password of the code's holder, ends their sessions and asks for the owner's notice; null
+   * when the code was already spent.
+   */
+  async function applyReset(resetCode: string, passwordHash: string, meta: RequestMeta): Promise<number | null> {
     return prisma.$transaction(async (tx) => {
       const owner = await consumeOneTimeCode(tx, { code: resetCode, purpose: "PASSWORD_RESET" });
       if (owner === null) return null;
-      await tx.user.update({ where: { id: owner }, data: { passwordHash, passwordNormalized: true } });
+      const { email: ownerEmail } = await tx.user.update({ where: { id: owner }, data: { passwordHash, passwordNormalized: true }, select: { email: true } });
       // Whoever held the old password may hold sessions and codes too: end them all.
       await revokeAllSessions(tx, { userId: owner, reason: "password-reset" });
       await revokeOneTimeCodes(tx, { userId: owner });
+      await kit.mailRequests.request(tx, "PASSWORD_CHANGED", ownerEmail, meta);
       return owner;
     });
   }
@@ -61,8 +65,9 @@ export function createPasswordFlow(kit: FlowKit) {
     // spend it. Consuming in applyReset is still the atomic, single-use step.
     const holder = await findOneTimeCodeHolder(prisma, { code: resetCode, purpose: "PASSWORD_RESET" });
     if (!holder) throw failure(AuthFailure.INCORRECT_CODE);
-    const userId = await applyReset(resetCode, await passwords.hash(await passwordPolicy.assertAcceptable(next, holder)));
+    const userId = await applyReset(resetCode, await passwords.hash(await passwordPolicy.assertAcceptable(next, holder)), meta);
     if (userId === null) throw failure(AuthFailure.INCORRECT_CODE);
+    kit.mailRequests.kickSoon();
     await kit.auditOwnAccount(meta, AuditAction.PASSWORD_RESET, userId);
     return kit.signIn(await kit.requireUser(userId), meta);
   }
@@ -83,9 +88,10 @@ export function createPasswordFlow(kit: FlowKit) {
       await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordNormalized: true } });
       await revokeAllSessions(tx, { userId, reason: "password-change" });
       await revokeOneTimeCodes(tx, { userId });
-      await kit.email.enqueueTemplate(tx, "passwordChanged", user, {});
+      // The notice is composed by the mail-request worker after this commits, not inside the transaction.
+      await kit.mailRequests.request(tx, "PASSWORD_CHANGED", user.email, meta);
     });
-    kit.email.kick();
+    kit.mailRequests.kickSoon();
     await kit.auditOwnAccount(meta, AuditAction.PASSWORD_CHANGED, userId);
     return kit.signIn(user, meta);
   }
