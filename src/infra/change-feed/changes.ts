@@ -23,3 +23,13 @@ export function parseChange(payload: string): Change | null {
 }
 
 export const formatChange = (change: Change): string => (change.kind === "user" ? `user:${change.userId}` : change.kind);
+
+/**
+ * The groups a change drops in a cache of per-user entries, grouped under the user's id, that also read
+ * the roles table (a user's held roles, what `me` shows of the primary role): the user's own change
+ * drops theirs, a change of roles drops everyone's.
+ */
+export function perUserWithRoles(change: Change): readonly string[] | "all" {
+  if (change.kind === "user") return [String(change.userId)];
+  return change.kind === "roles" || change.kind === "all" ? "all" : [];
+}

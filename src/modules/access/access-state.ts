@@ -5,7 +5,7 @@
  * requests: callers never mutate them.
  */
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { type ChangeFeed, createFeedCache } from "../../infra/change-feed/index.ts";
+import { type ChangeFeed, createFeedCache, perUserWithRoles } from "../../infra/change-feed/index.ts";
 import type { Viewer } from "../auth/authenticate.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { type AclRule, isRuleAccessType } from "./acl.ts";
@@ -58,8 +58,7 @@ export function createAccessState({ prisma, feed, maxUsers }: { prisma: PrismaCl
   const roles = createFeedCache<HeldRole[]>({
     feed,
     max: maxUsers === 0 ? 0 : maxUsers + 1,
-    groupsOf: (change) =>
-      change.kind === "user" ? [String(change.userId)] : change.kind === "roles" || change.kind === "all" ? "all" : [],
+    groupsOf: perUserWithRoles,
   });
   const rules = createFeedCache<AclRule[]>({
     feed,

@@ -5,7 +5,7 @@
  * renamed or deleted) drops every entry, since each holds its primary role's name and description.
  */
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { type ChangeFeed, createFeedCache } from "../../infra/change-feed/index.ts";
+import { type ChangeFeed, createFeedCache, perUserWithRoles } from "../../infra/change-feed/index.ts";
 
 /** What `UsersPermissionsMe` shows of a user (never the password hash); an AuthUser is one too. */
 export interface MeUser {
@@ -27,8 +27,7 @@ export function createMeReader(deps: { prisma: PrismaClient; feed: ChangeFeed; m
   const cache = createFeedCache<MeUser | null>({
     feed: deps.feed,
     max: deps.maxEntries,
-    groupsOf: (change) =>
-      change.kind === "user" ? [String(change.userId)] : change.kind === "roles" || change.kind === "all" ? "all" : [],
+    groupsOf: perUserWithRoles,
     keep: (user) => user !== null,
   });
 
