@@ -7,6 +7,7 @@ import { type AuditAction, type AuditLogFilter, AuditLogDocument } from "@gateho
 import { useState } from "preact/hooks";
 import { client } from "../api.ts";
 import { useLoaded } from "../load.ts";
+import { Pager } from "../pager.tsx";
 import { LoadError, Loading } from "../states.tsx";
 
 const PAGE_SIZE = 25;
@@ -174,21 +175,14 @@ export function AuditLogPage() {
               </tbody>
             </table>
           </div>
-          <nav class="pager" aria-label="Pages">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-              Previous
-            </button>
-            <span>
-              Page {cursors.length} · {list.value.totalCount} entries
-            </span>
-            <button
-              type="button"
-              disabled={!list.value.hasNextPage || !list.value.endCursor}
-              onClick={() => list.value.endCursor && setCursors([...cursors, list.value.endCursor])}
-            >
-              Next
-            </button>
-          </nav>
+          <Pager
+            hasPrevious={cursors.length !== 1}
+            hasNext={list.value.hasNextPage && !!list.value.endCursor}
+            onPrevious={() => setCursors(cursors.slice(0, -1))}
+            onNext={() => list.value.endCursor && setCursors([...cursors, list.value.endCursor])}
+          >
+            Page {cursors.length} · {list.value.totalCount} entries
+          </Pager>
         </>
       )}
     </section>

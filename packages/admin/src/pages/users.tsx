@@ -24,6 +24,7 @@ import { client, errorMessage } from "../api.ts";
 import { ConfirmDialog, Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
+import { Pager } from "../pager.tsx";
 import { LoadError, Loading } from "../states.tsx";
 
 export const PAGE_SIZE = 20;
@@ -277,21 +278,14 @@ export function UsersPage() {
               </tbody>
             </table>
           </div>
-          <nav class="pager" aria-label="Pages">
-            <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-              Previous
-            </button>
-            <span>
-              {offset + 1}–{offset + list.value.nodes.length} of {list.value.totalCount}
-            </span>
-            <button
-              type="button"
-              disabled={offset + list.value.nodes.length >= list.value.totalCount}
-              onClick={() => setOffset(offset + PAGE_SIZE)}
-            >
-              Next
-            </button>
-          </nav>
+          <Pager
+            hasPrevious={offset !== 0}
+            hasNext={offset + list.value.nodes.length < list.value.totalCount}
+            onPrevious={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+            onNext={() => setOffset(offset + PAGE_SIZE)}
+          >
+            {offset + 1}–{offset + list.value.nodes.length} of {list.value.totalCount}
+          </Pager>
         </>
       )}
 
