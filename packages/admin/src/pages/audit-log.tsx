@@ -3,9 +3,12 @@
  * and id), client IP and time, in pages of PAGE_SIZE (cursor pages: Previous goes back through the cursors
  * already seen).
  */
-import { type AuditAction, type AuditLogFilter, AuditLogDocument, type AuditLogQuery } from "@gatehouse/sdk";
-import { useEffect, useState } from "preact/hooks";
-import { client, errorMessage } from "../api.ts";
+import { type AuditAction, type AuditLogFilter, AuditLogDocument } from "@gatehouse/sdk";
+import { useState } from "preact/hooks";
+import { client } from "../api.ts";
+import { useLoaded } from "../load.ts";
+import { Pager } from "../pager.tsx";
+import { LoadError, Loading } from "../states.tsx";
 
 const PAGE_SIZE = 25;
 
@@ -17,8 +20,6 @@ const ACTIONS: readonly AuditAction[] = [
   "SETTINGS_CHANGED", "USERS_IMPORTED", "USER_BLOCKED", "USER_CREATED", "USER_DELETED", "USER_REGISTERED",
   "USER_UNBLOCKED",
 ];
-
-type Entry = AuditLogQuery["auditLog"]["nodes"][number];
 
 interface Filters {
   action: string;
@@ -48,39 +49,19 @@ function toFilter(filters: Filters): AuditLogFilter {
   return filter;
 }
 
-type ListState =
-  | { state: "loading" }
-  | { state: "error"; message: string }
-  | { state: "ready"; entries: Entry[]; totalCount: number; endCursor: string | null; hasNextPage: boolean };
-
 export function AuditLogPage() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   /** The `after` cursor of every page up to the current one (undefined: the first page). */
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [list, setList] = useState<ListState>({ state: "loading" });
-  const [reloads, setReloads] = useState(0);
   const after = cursors[cursors.length - 1];
-
-  useEffect(() => {
-    let current = true;
-    setList({ state: "loading" });
-    client.request(AuditLogDocument, { first: PAGE_SIZE, filter: toFilter(filters), ...(after ? { after } : {}) }).then(
-      (data) =>
-        current &&
-        setList({
-          state: "ready",
-          entries: data.auditLog.nodes,
-          totalCount: data.auditLog.totalCount,
-          endCursor: data.auditLog.endCursor,
-          hasNextPage: data.auditLog.hasNextPage,
-        }),
-      (error) => current && setList({ state: "error", message: errorMessage(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [filters, after, reloads]);
+  const [list, reload] = useLoaded(
+    () =>
+      client
+        .request(AuditLogDocument, { first: PAGE_SIZE, filter: toFilter(filters), ...(after ? { after } : {}) })
+        .then((data) => data.auditLog),
+    [filters, after],
+  );
 
   function apply(next: Filters) {
     setDraft(next);
@@ -151,25 +132,14 @@ export function AuditLogPage() {
           </button>
         </div>
       </form>
-      {list.state === "loading" && (
-        <p class="loading" role="status" aria-busy="true">
-          Loading the audit log…
-        </p>
-      )}
-      {list.state === "error" && (
-        <div class="error" role="alert">
-          <p>The audit log could not be loaded: {list.message}</p>
-          <button type="button" onClick={() => setReloads((count) => count + 1)}>
-            Try again
-          </button>
-        </div>
-      )}
-      {list.state === "ready" && list.entries.length === 0 && (
+      {list.state === "loading" && <Loading what="the audit log" />}
+      {list.state === "error" && <LoadError what="audit log" message={list.message} onRetry={reload} />}
+      {list.state === "ready" && list.value.nodes.length === 0 && (
         <div class="empty">
           <p>No entry matches.</p>
         </div>
       )}
-      {list.state === "ready" && list.entries.length > 0 && (
+      {list.state === "ready" && list.value.nodes.length > 0 && (
         <>
           <div class="table-wrap">
             <table>
@@ -185,7 +155,7 @@ export function AuditLogPage() {
                 </tr>
               </thead>
               <tbody>
-                {list.entries.map((entry) => (
+                {list.value.nodes.map((entry) => (
                   <tr key={entry.id} data-action={entry.action}>
                     <td data-label="When">
                       <time dateTime={entry.createdAt}>{new Date(entry.createdAt).toLocaleString()}</time>
@@ -205,21 +175,14 @@ export function AuditLogPage() {
               </tbody>
             </table>
           </div>
-          <nav class="pager" aria-label="Pages">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-              Previous
-            </button>
-            <span>
-              Page {cursors.length} · {list.totalCount} entries
-            </span>
-            <button
-              type="button"
-              disabled={!list.hasNextPage || !list.endCursor}
-              onClick={() => list.endCursor && setCursors([...cursors, list.endCursor])}
-            >
-              Next
-            </button>
-          </nav>
+          <Pager
+            hasPrevious={cursors.length !== 1}
+            hasNext={list.value.hasNextPage && !!list.value.endCursor}
+            onPrevious={() => setCursors(cursors.slice(0, -1))}
+            onNext={() => list.value.endCursor && setCursors([...cursors, list.value.endCursor])}
+          >
+            Page {cursors.length} · {list.value.totalCount} entries
+          </Pager>
         </>
       )}
     </section>

@@ -4,35 +4,21 @@
  * roles (public, authenticated, admin) are refused by the server, whose message is shown.
  */
 import { CreateRoleDocument, DeleteRoleDocument, type RoleFieldsFragment, RolesDocument, UpdateRoleDocument } from "@gatehouse/sdk";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { client, errorMessage } from "../api.ts";
 import { ConfirmDialog, Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
+import { useLoaded } from "../load.ts";
 import { BASE, onLinkClick } from "../router.ts";
+import { LoadError, Loading } from "../states.tsx";
 
 type Role = RoleFieldsFragment;
 
-type ListState = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; roles: Role[] };
-
 export function RolesPage() {
-  const [list, setList] = useState<ListState>({ state: "loading" });
-  const [reloads, setReloads] = useState(0);
+  const [list, reload] = useLoaded(() => client.request(RolesDocument).then((data) => data.roles), []);
   const [editing, setEditing] = useState<{ role?: Role } | null>(null);
   const [deleting, setDeleting] = useState<Role | null>(null);
   const [status, setStatus] = useState("");
-
-  useEffect(() => {
-    let current = true;
-    setList({ state: "loading" });
-    client.request(RolesDocument).then(
-      (data) => current && setList({ state: "ready", roles: data.roles }),
-      (error) => current && setList({ state: "error", message: errorMessage(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [reloads]);
-  const reload = () => setReloads((count) => count + 1);
 
   return (
     <section aria-labelledby="roles-title">
@@ -45,25 +31,14 @@ export function RolesPage() {
       <p class="sr-status" role="status" aria-live="polite">
         {status}
       </p>
-      {list.state === "loading" && (
-        <p class="loading" role="status" aria-busy="true">
-          Loading roles…
-        </p>
-      )}
-      {list.state === "error" && (
-        <div class="error" role="alert">
-          <p>The roles could not be loaded: {list.message}</p>
-          <button type="button" onClick={reload}>
-            Try again
-          </button>
-        </div>
-      )}
-      {list.state === "ready" && list.roles.length === 0 && (
+      {list.state === "loading" && <Loading what="roles" />}
+      {list.state === "error" && <LoadError what="roles" message={list.message} onRetry={reload} />}
+      {list.state === "ready" && list.value.length === 0 && (
         <div class="empty">
           <p>There are no roles.</p>
         </div>
       )}
-      {list.state === "ready" && list.roles.length > 0 && (
+      {list.state === "ready" && list.value.length > 0 && (
         <div class="table-wrap">
           <table>
             <thead>
@@ -77,7 +52,7 @@ export function RolesPage() {
               </tr>
             </thead>
             <tbody>
-              {list.roles.map((role) => (
+              {list.value.map((role) => (
                 <tr key={role.id} data-role={role.type ?? role.name}>
                   <th scope="row" data-label="Name">
                     {role.name}

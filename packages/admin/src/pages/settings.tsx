@@ -4,50 +4,30 @@
  * Saved with updateSettings; the server checks the values and its message is shown.
  */
 import { RolesDocument, type RoleFieldsFragment, SettingsDocument, type SettingsFieldsFragment, UpdateSettingsDocument } from "@gatehouse/sdk";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { client, errorMessage } from "../api.ts";
 import { ErrorAlert } from "../error-alert.tsx";
+import { useLoaded } from "../load.ts";
+import { LoadError, Loading } from "../states.tsx";
 
 type Settings = SettingsFieldsFragment;
 
-type LoadState =
-  | { state: "loading" }
-  | { state: "error"; message: string }
-  | { state: "ready"; settings: Settings; roles: RoleFieldsFragment[] };
-
 export function SettingsPage() {
-  const [load, setLoad] = useState<LoadState>({ state: "loading" });
-  const [reloads, setReloads] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    setLoad({ state: "loading" });
-    Promise.all([client.request(SettingsDocument), client.request(RolesDocument)]).then(
-      ([settings, roles]) => current && setLoad({ state: "ready", settings: settings.settings, roles: roles.roles }),
-      (error) => current && setLoad({ state: "error", message: errorMessage(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [reloads]);
+  const [load, reload] = useLoaded(
+    () =>
+      Promise.all([client.request(SettingsDocument), client.request(RolesDocument)]).then(([settings, roles]) => ({
+        settings: settings.settings,
+        roles: roles.roles,
+      })),
+    [],
+  );
 
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">Advanced settings</h1>
-      {load.state === "loading" && (
-        <p class="loading" role="status" aria-busy="true">
-          Loading settings…
-        </p>
-      )}
-      {load.state === "error" && (
-        <div class="error" role="alert">
-          <p>The settings could not be loaded: {load.message}</p>
-          <button type="button" onClick={() => setReloads((count) => count + 1)}>
-            Try again
-          </button>
-        </div>
-      )}
-      {load.state === "ready" && <SettingsForm settings={load.settings} roles={load.roles} />}
+      {load.state === "loading" && <Loading what="settings" />}
+      {load.state === "error" && <LoadError what="settings" message={load.message} onRetry={reload} />}
+      {load.state === "ready" && <SettingsForm settings={load.value.settings} roles={load.value.roles} />}
     </section>
   );
 }

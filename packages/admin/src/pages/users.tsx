@@ -19,10 +19,13 @@ import {
   type UsersFilter,
   UsersDocument,
 } from "@gatehouse/sdk";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { client, errorMessage } from "../api.ts";
 import { ConfirmDialog, Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
+import { useLoaded } from "../load.ts";
+import { Pager } from "../pager.tsx";
+import { LoadError, Loading } from "../states.tsx";
 
 export const PAGE_SIZE = 20;
 
@@ -51,11 +54,6 @@ function toFilter(filters: Filters): UsersFilter {
   return filter;
 }
 
-type ListState =
-  | { state: "loading" }
-  | { state: "error"; message: string }
-  | { state: "ready"; users: User[]; totalCount: number };
-
 type Editing = { mode: "create" } | { mode: "edit"; user: User };
 /** A destructive action waiting for its confirmation. */
 type Confirming = { kind: "delete" | "revokeSessions"; user: User };
@@ -66,38 +64,22 @@ type RowBusy = { userId: string; action: "block" | "unlock" };
 const furtherRoles = (user: Pick<User, "role" | "roles">) => user.roles.filter((role) => role.id !== user.role.id);
 
 export function UsersPage() {
-  const [roles, setRoles] = useState<Role[]>([]);
+  // The role filter's and the user form's choices: until they arrive, or if they cannot be loaded, no role
+  // is offered and the list works without them.
+  const [roleChoices] = useLoaded(() => client.request(RolesDocument).then((data) => data.roles), []);
+  const roles: Role[] = roleChoices.state === "ready" ? roleChoices.value : [];
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [offset, setOffset] = useState(0);
-  const [list, setList] = useState<ListState>({ state: "loading" });
-  const [reloads, setReloads] = useState(0);
+  const [list, reload] = useLoaded(
+    () => client.request(UsersDocument, { first: PAGE_SIZE, offset, filter: toFilter(filters) }).then((data) => data.users),
+    [filters, offset],
+  );
   const [editing, setEditing] = useState<Editing | null>(null);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [status, setStatus] = useState<string>("");
   const [actionError, setActionError] = useState<string | null>(null);
   const [rowBusy, setRowBusy] = useState<RowBusy | null>(null);
-
-  useEffect(() => {
-    client.request(RolesDocument).then(
-      (data) => setRoles(data.roles),
-      () => setRoles([]),
-    );
-  }, []);
-
-  useEffect(() => {
-    let current = true;
-    setList({ state: "loading" });
-    client.request(UsersDocument, { first: PAGE_SIZE, offset, filter: toFilter(filters) }).then(
-      (data) => current && setList({ state: "ready", users: data.users.nodes, totalCount: data.users.totalCount }),
-      (error) => current && setList({ state: "error", message: errorMessage(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [filters, offset, reloads]);
-
-  const reload = () => setReloads((count) => count + 1);
 
   function applyFilters(next: Filters) {
     setDraft(next);
@@ -212,25 +194,14 @@ export function UsersPage() {
       </p>
       <ErrorAlert message={actionError} />
 
-      {list.state === "loading" && (
-        <p class="loading" role="status" aria-busy="true">
-          Loading users…
-        </p>
-      )}
-      {list.state === "error" && (
-        <div class="error" role="alert">
-          <p>The users could not be loaded: {list.message}</p>
-          <button type="button" onClick={reload}>
-            Try again
-          </button>
-        </div>
-      )}
-      {list.state === "ready" && list.users.length === 0 && (
+      {list.state === "loading" && <Loading what="users" />}
+      {list.state === "error" && <LoadError what="users" message={list.message} onRetry={reload} />}
+      {list.state === "ready" && list.value.nodes.length === 0 && (
         <div class="empty">
           <p>{hasFilters ? "No user matches these filters." : "There are no users yet."}</p>
         </div>
       )}
-      {list.state === "ready" && list.users.length > 0 && (
+      {list.state === "ready" && list.value.nodes.length > 0 && (
         <>
           <div class="table-wrap">
             <table>
@@ -248,7 +219,7 @@ export function UsersPage() {
                 </tr>
               </thead>
               <tbody>
-                {list.users.map((user) => (
+                {list.value.nodes.map((user) => (
                   <tr key={user.id} data-user={user.username}>
                     <th scope="row" data-label="Username">
                       {user.username}
@@ -307,21 +278,14 @@ export function UsersPage() {
               </tbody>
             </table>
           </div>
-          <nav class="pager" aria-label="Pages">
-            <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-              Previous
-            </button>
-            <span>
-              {offset + 1}–{offset + list.users.length} of {list.totalCount}
-            </span>
-            <button
-              type="button"
-              disabled={offset + list.users.length >= list.totalCount}
-              onClick={() => setOffset(offset + PAGE_SIZE)}
-            >
-              Next
-            </button>
-          </nav>
+          <Pager
+            hasPrevious={offset !== 0}
+            hasNext={offset + list.value.nodes.length < list.value.totalCount}
+            onPrevious={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+            onNext={() => setOffset(offset + PAGE_SIZE)}
+          >
+            {offset + 1}–{offset + list.value.nodes.length} of {list.value.totalCount}
+          </Pager>
         </>
       )}
 
