@@ -1,8 +1,8 @@
 /**
  * Builds the server and the operator CLI into dist/ with esbuild, so that `npm start` and `gatehouse` run
  * plain JavaScript and never compile TypeScript at run time. Two entry points, src/main.ts (dist/main.js)
- * and src/cli/main.ts (dist/cli.js), and everything they import from src/ are bundled into ES modules;
- * packages stay external and load from node_modules as they do under tsx. Code splitting keeps modules
+ * and src/cli/main.ts (dist/cli.js), and everything they import are bundled into ES modules, packages
+ * included but for those listed in EXTERNAL, which load from node_modules as they do under tsx. Code splitting keeps modules
  * that src/ imports dynamically (gateway mode, and with it the Hive gateway runtime; the CLI's database
  * and services) out of the first file, so they cost nothing until they are used, and puts what both
  * entries share in common chunks. Source maps (`node --enable-source-maps`, and bin/gatehouse.js turns
@@ -24,6 +24,39 @@ const OUT_DIR = join(ROOT, "dist");
 /** What `npm start` runs; `npm run dev` runs the same on every rebuild. */
 const SERVER = ["--enable-source-maps", join(OUT_DIR, "main.js")];
 
+/**
+ * Packages left to node_modules. Everything else is bundled: a start used to load ~1,100 files from
+ * node_modules (resolving, reading and compiling each, and parsing its source map), which was over a third
+ * of its CPU time; bundled, they are a few chunks with what is unused shaken out (graphql-scalars alone
+ * was 84 files for one scalar). Left out, each for its reason:
+ * - graphql: one instance for everything (`instanceof GraphQLSchema` across packages), and the external
+ *   packages below import it too;
+ * - native code and WASM found next to the package's own files: @node-rs/bcrypt, PGlite, Prisma's runtime
+ *   (its query compiler);
+ * - loaded only on use, large, and shared with nothing else: the gateway runtime and composition (gateway
+ *   mode), MJML and nodemailer (email), the password dictionary, ioredis (REDIS_URL; it also reads its own
+ *   package.json through __dirname);
+ * - build tools the CLI or scripts import: esbuild, tsx, prisma.
+ */
+const EXTERNAL = [
+  "graphql",
+  "@node-rs/*",
+  "@electric-sql/*",
+  "@prisma/client",
+  "@graphql-hive/*",
+  "@graphql-mesh/*",
+  "@theguild/federation-composition",
+  "mjml",
+  "nodemailer",
+  "@zxcvbn-ts/*",
+  "ioredis",
+  // pg's optional native binding, which pg requires only when asked to (never here).
+  "pg-native",
+  "esbuild",
+  "tsx",
+  "prisma",
+];
+
 const options: esbuild.BuildOptions = {
   absWorkingDir: ROOT,
   // dist/main.js is what `npm start` runs, dist/cli.js what bin/gatehouse.js imports.
@@ -35,7 +68,10 @@ const options: esbuild.BuildOptions = {
   format: "esm",
   platform: "node",
   target: "node20",
-  packages: "external",
+  external: EXTERNAL,
+  // CommonJS packages in the bundle call require() (for Node's modules and for external packages), which
+  // an ES module does not have: give every output file one, resolving from where that file sits.
+  banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   // Error names and class names stay as written (logs, instanceof-free checks on `.name`).
   keepNames: true,
   // Mappings only: stack traces need positions, not the sources' text, and a smaller map is quicker to

@@ -12,7 +12,6 @@
  * style attributes; the package has no nonce hook. With style hashes only, the editors lose colours and icons.
  */
 import { createHash } from "node:crypto";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { type GraphiQLOptions, type Plugin, shouldRenderGraphiQL } from "graphql-yoga";
 import { GRAPHIQL_DEFAULT_HEADERS, GRAPHIQL_TABS } from "./graphiql-examples.ts";
 
@@ -28,7 +27,13 @@ export function inlineScriptHashes(html: string): string[] {
   return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => sha256(match[1]!));
 }
 
-export function renderGraphiQLPage(endpoint: string): GraphiQLPage {
+/**
+ * Imported on the first page request, not at start: the package is one 9 MB module (GraphiQL, Monaco and
+ * their CSS as strings), which took ~30 MB of heap and a tenth of a start's CPU to load in every process,
+ * GraphiQL enabled or not.
+ */
+export async function renderGraphiQLPage(endpoint: string): Promise<GraphiQLPage> {
+  const { renderGraphiQL } = await import("@graphql-yoga/render-graphiql");
   const options: GraphiQLOptions = {
     endpoint,
     title: "Gatehouse GraphiQL",
@@ -62,16 +67,21 @@ export interface GraphiQLPluginOptions {
 }
 
 export function useGraphiQL({ endpoint }: GraphiQLPluginOptions): Plugin {
-  // Rendered on first use: about 9 MB, kept for the process's life (development only).
-  let page: GraphiQLPage | undefined;
+  // Rendered on first use: about 9 MB, kept for the process's life (development only). Concurrent first
+  // requests share one render; a failed one is retried by the next request.
+  let page: Promise<GraphiQLPage> | undefined;
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== endpoint || !shouldRenderGraphiQL(request)) return;
-      page ??= renderGraphiQLPage(endpoint);
+      const rendering = (page ??= renderGraphiQLPage(endpoint).catch((error: unknown) => {
+        page = undefined;
+        throw error;
+      }));
+      const { html, contentSecurityPolicy } = await rendering;
       endResponse(
-        new fetchAPI.Response(page.html, {
+        new fetchAPI.Response(html, {
           status: 200,
-          headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": page.contentSecurityPolicy },
+          headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": contentSecurityPolicy },
         }),
       );
     },
