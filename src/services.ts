@@ -103,6 +103,7 @@ export async function createServices({
     tokens,
     tokenState,
     meState,
+    accessState,
     jwt: config.jwt,
     publicUrl: config.publicUrl,
     email,

@@ -6,6 +6,7 @@ import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Config, JwtConfig } from "../../config.ts";
 import { failure, unauthenticated } from "../../errors.ts";
 import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import type { AccessState } from "../access/access-state.ts";
 import type { AuditAction, AuditEntryInput, AuditService } from "../audit/audit.service.ts";
 import type { EmailService } from "../email/email.service.ts";
 import { normalizePassword } from "../security/password-policy.ts";
@@ -27,6 +28,8 @@ export interface AuthDependencies {
   tokenState: TokenStateReader;
   /** What `me` answers from (me-state.ts). */
   meState: MeReader;
+  /** The roles authorization holds a user to (access-state.ts), which access tokens name. */
+  accessState: Pick<AccessState, "heldRoles">;
   jwt: JwtConfig;
   publicUrl: string;
   /** Renders and queues emails (the mail-request worker, and notices such as passwordChanged); kick after commit. */
@@ -103,12 +106,13 @@ export function createFlowKit(deps: AuthDependencies) {
     return user;
   }
 
-  async function roleTypes(userId: number): Promise<string[]> {
-    const user = await prisma.user.findUniqueOrThrow({
-      where: { id: userId },
-      select: { primaryRole: { select: { type: true } }, roles: { select: { role: { select: { type: true } } } } },
-    });
-    return [...new Set([user.primaryRole.type, ...user.roles.map((r) => r.role.type)])];
+  /**
+   * The role types an access token names: the held roles authorization uses, from its change-fed cache
+   * (no statement when warm). The claim is a hint for clients, never used for decisions.
+   */
+  async function roleTypes(userId: number, sessionId: string | null): Promise<string[]> {
+    const held = await deps.accessState.heldRoles({ userId, sessionId });
+    return held.map((role) => role.type);
   }
 
   /** A short-lived access token for a session (refresh mode). */
@@ -122,8 +126,8 @@ export function createFlowKit(deps: AuthDependencies) {
 
   /** Signs in: a new session (refresh mode) or a single long-lived token (legacy mode). */
   async function signIn(user: AuthUser, meta: RequestMeta): Promise<AuthResult> {
-    const roles = await roleTypes(user.id);
     if (jwt.mode === "legacy") {
+      const roles = await roleTypes(user.id, null);
       // Read now, not from `user`: the caller may have just bumped it (a new password ends older tokens).
       const { tokenVersion } = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { tokenVersion: true } });
       const token = await tokens.sign({ userId: user.id, tokenVersion, roles, lifespanSeconds: jwt.legacyTokenLifespan });
@@ -131,6 +135,7 @@ export function createFlowKit(deps: AuthDependencies) {
     }
     const policy = sessionPolicy(meta);
     const session = await startSession(prisma, { userId: user.id, policy, ip: meta.ip, userAgent: meta.userAgent });
+    const roles = await roleTypes(user.id, session.sessionId);
     return { jwt: await accessToken(user.id, session.sessionId, roles), refreshToken: session.refreshToken, user };
   }
 

@@ -27,7 +27,7 @@ export function createSessionFlow(kit: FlowKit) {
       throw failure(AuthFailure.INVALID_REFRESH_TOKEN);
     }
     const { userId, session } = outcome;
-    const jwt = await kit.accessToken(userId, session.sessionId, await kit.roleTypes(userId));
+    const jwt = await kit.accessToken(userId, session.sessionId, await kit.roleTypes(userId, session.sessionId));
     return { jwt, refreshToken: session.refreshToken };
   }
 
