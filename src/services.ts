@@ -81,6 +81,7 @@ export async function createServices({
     email,
     roleAllowedEverything: (type) => access.roleAllowedEverything(type),
     requireHttps: config.nodeEnv === "production",
+    feed: changes,
   });
   const defaultRoleType = async () => (await settings.getAdvanced()).defaultRole;
   const roles = createRolesService({ prisma, audit, defaultRoleType });
@@ -103,6 +104,7 @@ export async function createServices({
     tokens,
     tokenState,
     meState,
+    accessState,
     jwt: config.jwt,
     publicUrl: config.publicUrl,
     email,

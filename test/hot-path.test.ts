@@ -11,9 +11,10 @@ import { LISTENER_APPLICATION_NAME } from "../src/infra/change-feed/postgres-lis
 import { createUser, type SignedIn, signIn } from "./helpers/auth.ts";
 import { errorCode, startTestServer, type TestServer } from "./helpers/server.ts";
 import { CreateAclRule, DeleteAclRule, MyPermissions } from "./operations/access.ts";
-import { Me, MeDetails } from "./operations/auth.ts";
+import { Login, Me, MeDetails, Register } from "./operations/auth.ts";
 import { AssignRole, UnassignRole } from "./operations/roles.ts";
 import { Logout, RevokeSession } from "./operations/sessions.ts";
+import { UpdateSettings } from "./operations/settings.ts";
 import { UpdateMe, UpdateUser, Users } from "./operations/users.ts";
 
 /** Issue 10's bound: a change takes effect on every instance within one second. */
@@ -233,16 +234,50 @@ describe.runIf(onPostgres).each(transports)("two instances on one PostgreSQL, ch
     expect(errorCode(await eventually(listUsers, (result) => errorCode(result) === "FORBIDDEN", PROPAGATION_DEADLINE_MS))).toBe("FORBIDDEN");
   });
 
+  it("a settings change on one instance applies to register on the other within a second", async () => {
+    const register = () => {
+      const name = `signup${++counter}`;
+      return reader.gql(Register, { input: { username: name, email: `${name}@example.com`, password: "correct horse battery staple" } });
+    };
+    const setAllowRegister = async (allowRegister: boolean) => {
+      const result = await writer.gql(UpdateSettings, { input: { allowRegister } }, { headers: admin.headers });
+      expect(result.data?.updateSettings?.allowRegister).toBe(allowRegister);
+    };
+    // The reader's settings are cached from here on.
+    expect((await register()).data?.register?.jwt).toEqual(expect.any(String));
+    await setAllowRegister(false);
+    try {
+      const refused = await eventually(register, (result) => errorCode(result) === "FORBIDDEN", PROPAGATION_DEADLINE_MS);
+      expect(refused.errors?.[0]?.extensions?.reason).toBe("REGISTRATION_DISABLED");
+    } finally {
+      await setAllowRegister(true);
+    }
+    const reopened = await eventually(register, (result) => typeof result.data?.register?.jwt === "string", PROPAGATION_DEADLINE_MS);
+    expect(reopened.data?.register?.jwt).toEqual(expect.any(String));
+  });
+
   it.runIf(feed === "postgres")("hears writers that are not Gatehouse (psql, the CLI, an import) within a second", async () => {
     const user = await warmUser();
     const psql = new pg.Client(writer.database.target.kind === "postgres" ? connectionFromUrl(writer.database.target.url) : {});
     await psql.connect();
     try {
       await psql.query("UPDATE users SET blocked = true WHERE id = $1", [Number(user.id)]);
+      expect(errorCode(await refusedWithin(user.session.headers))).toBe("UNAUTHENTICATED");
+
+      // The reader's cached settings: a login of an unconfirmed user succeeds until confirmation is required.
+      const pending = await createUser(writer.prisma, { username: `pending${++counter}`, email: `pending${counter}@example.com`, confirmed: false });
+      const loginOnReader = () => reader.gql(Login, { input: { identifier: pending.email, password: "correct horse battery staple" } });
+      expect((await loginOnReader()).data?.login?.jwt).toEqual(expect.any(String));
+      await psql.query(`UPDATE settings SET value = jsonb_set(value, '{emailConfirmation}', 'true') WHERE key = 'advanced'`);
+      try {
+        const refused = await eventually(loginOnReader, (result) => errorCode(result) === "FORBIDDEN", PROPAGATION_DEADLINE_MS);
+        expect(refused.errors?.[0]?.extensions?.reason).toBe("EMAIL_NOT_CONFIRMED");
+      } finally {
+        await psql.query(`UPDATE settings SET value = jsonb_set(value, '{emailConfirmation}', 'false') WHERE key = 'advanced'`);
+      }
     } finally {
       await psql.end();
     }
-    expect(errorCode(await refusedWithin(user.session.headers))).toBe("UNAUTHENTICATED");
   });
 
   it.runIf(feed === "postgres")("goes to the database while the feed is down, and back to the cache once it has resynced", async () => {

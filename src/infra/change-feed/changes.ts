@@ -11,13 +11,14 @@ export const CHANGE_CHANNEL = "gatehouse_auth_changes";
  * - `user`: that user's blocked state, token version, sessions or static roles changed (or the user went);
  * - `roles`: roles themselves changed (a name, a deleted role): every user's held roles;
  * - `rules`: the stored ACL rules changed;
+ * - `settings`: a row of the settings table changed (migration 20261202020000_settings_change_feed);
  * - `all`: forget everything (a truncated table, or the feed itself was interrupted).
  */
-export type Change = { kind: "user"; userId: number } | { kind: "roles" } | { kind: "rules" } | { kind: "all" };
+export type Change = { kind: "user"; userId: number } | { kind: "roles" } | { kind: "rules" } | { kind: "settings" } | { kind: "all" };
 
 /** A payload as the triggers write it; null for anything else (never trusted to mean less than `all`). */
 export function parseChange(payload: string): Change | null {
-  if (payload === "roles" || payload === "rules" || payload === "all") return { kind: payload };
+  if (payload === "roles" || payload === "rules" || payload === "settings" || payload === "all") return { kind: payload };
   const match = /^user:(\d{1,15})$/.exec(payload);
   return match ? { kind: "user", userId: Number(match[1]) } : null;
 }

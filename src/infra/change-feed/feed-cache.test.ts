@@ -108,6 +108,7 @@ describe("change payloads", () => {
     expect(parseChange("user:42")).toEqual({ kind: "user", userId: 42 });
     expect(parseChange("rules")).toEqual({ kind: "rules" });
     expect(parseChange("roles")).toEqual({ kind: "roles" });
+    expect(parseChange("settings")).toEqual({ kind: "settings" });
     expect(parseChange("all")).toEqual({ kind: "all" });
     expect(parseChange("user:")).toBeNull();
     expect(parseChange("user:1 or more")).toBeNull();

@@ -4,7 +4,7 @@
  * admins; they never hold secrets.
  */
 import { badUserInput } from "../../errors.ts";
-import type { AuditLog, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { type AuditLog, Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { decodeIdCursor, encodeCursor, type Page, pageOf, pageSize } from "../../lib/pages.ts";
 
 /** Every action the log records. Add new ones here, never ad-hoc strings at call sites. */
@@ -69,6 +69,8 @@ export function isSecretKey(key: string): boolean {
 const MAX_TEXT = 512;
 const MAX_DEPTH = 4;
 
+const { sql } = Prisma;
+
 const clip = (value: string) => (value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value);
 
 /** Drops secret-looking keys at any depth and clips strings, returning plain JSON. */
@@ -92,19 +94,35 @@ export function sanitizeMetadata(value: unknown, depth = 0): Prisma.InputJsonVal
   return null;
 }
 
+/** The row an entry becomes: the one place its columns are worked out, whichever way it is written. */
+function auditRow(entry: AuditEntryInput) {
+  return {
+    action: entry.action,
+    success: entry.success ?? true,
+    actorId: entry.actorId ?? null,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId === undefined || entry.targetId === null ? null : String(entry.targetId),
+    ip: entry.ip ? clip(entry.ip) : null,
+    userAgent: entry.userAgent ? clip(entry.userAgent) : null,
+    metadata: (sanitizeMetadata(entry.metadata ?? {}) ?? {}) as Prisma.InputJsonValue,
+  };
+}
+
 export async function recordAudit(prisma: PrismaClient, entry: AuditEntryInput): Promise<AuditLog> {
-  return prisma.auditLog.create({
-    data: {
-      action: entry.action,
-      success: entry.success ?? true,
-      actorId: entry.actorId ?? null,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId === undefined || entry.targetId === null ? null : String(entry.targetId),
-      ip: entry.ip ? clip(entry.ip) : null,
-      userAgent: entry.userAgent ? clip(entry.userAgent) : null,
-      metadata: (sanitizeMetadata(entry.metadata ?? {}) ?? {}) as Prisma.InputJsonValue,
-    },
-  });
+  return prisma.auditLog.create({ data: auditRow(entry) });
+}
+
+/**
+ * The INSERT that records `entry`, for a caller that sends it in one statement with its own writes (a
+ * sign-in records its audit entry with the session it starts), so both are stored or neither is.
+ * `now` is the entry's createdAt, passed as UTC wall time as Prisma stores timestamps.
+ */
+export function auditInsert(entry: AuditEntryInput, now: Date): Prisma.Sql {
+  const row = auditRow(entry);
+  return sql`
+    INSERT INTO audit_log (action, success, actor_id, target_type, target_id, ip, user_agent, metadata, created_at)
+    VALUES (${row.action}, ${row.success}, ${row.actorId}, ${row.targetType}, ${row.targetId}, ${row.ip}, ${row.userAgent},
+            CAST(${JSON.stringify(row.metadata)} AS jsonb), CAST(${now.toISOString()} AS timestamp(3)))`;
 }
 
 /**

@@ -6,7 +6,8 @@ import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Config, JwtConfig } from "../../config.ts";
 import { failure, unauthenticated } from "../../errors.ts";
 import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import type { AuditAction, AuditEntryInput, AuditService } from "../audit/audit.service.ts";
+import type { AccessState } from "../access/access-state.ts";
+import { type AuditAction, type AuditEntryInput, auditInsert, type AuditService } from "../audit/audit.service.ts";
 import type { EmailService } from "../email/email.service.ts";
 import { normalizePassword } from "../security/password-policy.ts";
 import type { SecurityService } from "../security/security.service.ts";
@@ -15,7 +16,7 @@ import { AuthFailure } from "./failures.ts";
 import { createMailRequests } from "./mail-requests.ts";
 import type { PasswordHasher } from "./passwords.ts";
 import { type SessionPolicy, startSession } from "./sessions.ts";
-import type { MeReader } from "./me-state.ts";
+import type { MeReader, MeUser } from "./me-state.ts";
 import type { TokenStateReader } from "./token-state.ts";
 import type { TokenService } from "./tokens.ts";
 
@@ -27,6 +28,8 @@ export interface AuthDependencies {
   tokenState: TokenStateReader;
   /** What `me` answers from (me-state.ts). */
   meState: MeReader;
+  /** The roles authorization holds a user to (access-state.ts), which access tokens name. */
+  accessState: Pick<AccessState, "heldRoles">;
   jwt: JwtConfig;
   publicUrl: string;
   /** Renders and queues emails, for the mail-request worker: flows only record mail requests. */
@@ -51,7 +54,7 @@ export interface RequestMeta {
 export const userWithRole = { primaryRole: true } satisfies Prisma.UserInclude;
 export type AuthUser = Prisma.UserGetPayload<{ include: typeof userWithRole }>;
 
-export type { MeUser } from "./me-state.ts";
+export type { MeUser };
 
 /** What verifyPassword needs of an account. */
 export type PasswordHolder = Pick<AuthUser, "passwordHash" | "passwordNormalized">;
@@ -60,7 +63,8 @@ export interface AuthResult {
   /** Null while email confirmation is pending. */
   jwt: string | null;
   refreshToken: string | null;
-  user: AuthUser;
+  /** What the answer shows of the user (an AuthUser is one too). */
+  user: MeUser;
 }
 
 /** The one-time codes that travel by email (the OAuth codes travel in redirects). */
@@ -73,16 +77,24 @@ export function createFlowKit(deps: AuthDependencies) {
     PASSWORD_RESET: jwt.resetPasswordTokenLifespan,
   };
 
-  const audit = (meta: RequestMeta, entry: Omit<AuditEntryInput, "ip" | "userAgent">) =>
-    deps.audit.record({ ...entry, ip: meta.ip, userAgent: meta.userAgent });
+  const fromRequest = (meta: RequestMeta, entry: Omit<AuditEntryInput, "ip" | "userAgent">): AuditEntryInput => ({
+    ...entry,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+  });
 
-  /** A user acting on their own account: actor and target are the same user. */
-  const auditOwnAccount = (
+  const audit = (meta: RequestMeta, entry: Omit<AuditEntryInput, "ip" | "userAgent">) => deps.audit.record(fromRequest(meta, entry));
+
+  /** The entry of a user acting on their own account: actor and target are the same user. */
+  const ownAccountEntry = (
     meta: RequestMeta,
     action: AuditAction,
     userId: number,
     extra: Pick<AuditEntryInput, "success" | "metadata"> = {},
-  ) => audit(meta, { action, actorId: userId, targetType: "User", targetId: userId, ...extra });
+  ): AuditEntryInput => fromRequest(meta, { action, actorId: userId, targetType: "User", targetId: userId, ...extra });
+
+  /** Records a user acting on their own account. */
+  const auditOwnAccount = (...entry: Parameters<typeof ownAccountEntry>) => deps.audit.record(ownAccountEntry(...entry));
 
   /**
    * Exactly one bcrypt comparison, whoever asks: against the one form the user's hash was made from (NFKC
@@ -103,12 +115,13 @@ export function createFlowKit(deps: AuthDependencies) {
     return user;
   }
 
-  async function roleTypes(userId: number): Promise<string[]> {
-    const user = await prisma.user.findUniqueOrThrow({
-      where: { id: userId },
-      select: { primaryRole: { select: { type: true } }, roles: { select: { role: { select: { type: true } } } } },
-    });
-    return [...new Set([user.primaryRole.type, ...user.roles.map((r) => r.role.type)])];
+  /**
+   * The role types an access token names: the held roles authorization uses, from its change-fed cache
+   * (no statement when warm). The claim is a hint for clients, never used for decisions.
+   */
+  async function roleTypes(userId: number, sessionId: string | null): Promise<string[]> {
+    const held = await deps.accessState.heldRoles({ userId, sessionId });
+    return held.map((role) => role.type);
   }
 
   /** A short-lived access token for a session (refresh mode). */
@@ -120,17 +133,30 @@ export function createFlowKit(deps: AuthDependencies) {
       ? { maxLifespan: jwt.maxSessionLifespan, idleLifespan: jwt.idleSessionLifespan }
       : { maxLifespan: jwt.maxRefreshTokenLifespan, idleLifespan: jwt.idleRefreshTokenLifespan };
 
-  /** Signs in: a new session (refresh mode) or a single long-lived token (legacy mode). */
-  async function signIn(user: AuthUser, meta: RequestMeta): Promise<AuthResult> {
-    const roles = await roleTypes(user.id);
+  /**
+   * Signs in: a new session (refresh mode) or a single long-lived token (legacy mode). `audited` is the
+   * entry that records the sign-in; in refresh mode it is written in the session's own statement, so
+   * the log never shows a sign-in without its session, nor a session without its entry.
+   */
+  async function signIn(user: MeUser, meta: RequestMeta, audited?: AuditEntryInput): Promise<AuthResult> {
     if (jwt.mode === "legacy") {
+      if (audited) await deps.audit.record(audited);
+      const roles = await roleTypes(user.id, null);
       // Read now, not from `user`: the caller may have just bumped it (a new password ends older tokens).
       const { tokenVersion } = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { tokenVersion: true } });
       const token = await tokens.sign({ userId: user.id, tokenVersion, roles, lifespanSeconds: jwt.legacyTokenLifespan });
       return { jwt: token, refreshToken: null, user };
     }
-    const policy = sessionPolicy(meta);
-    const session = await startSession(prisma, { userId: user.id, policy, ip: meta.ip, userAgent: meta.userAgent });
+    const now = new Date();
+    const session = await startSession(prisma, {
+      userId: user.id,
+      policy: sessionPolicy(meta),
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now,
+      alongside: audited && auditInsert(audited, now),
+    });
+    const roles = await roleTypes(user.id, session.sessionId);
     return { jwt: await accessToken(user.id, session.sessionId, roles), refreshToken: session.refreshToken, user };
   }
 
@@ -146,7 +172,7 @@ export function createFlowKit(deps: AuthDependencies) {
     polling: deps.emailOutbox,
   });
 
-  return { ...deps, audit, auditOwnAccount, verifyPassword, requireUser, roleTypes, accessToken, signIn, mailRequests };
+  return { ...deps, audit, auditOwnAccount, ownAccountEntry, verifyPassword, requireUser, roleTypes, accessToken, signIn, mailRequests };
 }
 
 export type FlowKit = ReturnType<typeof createFlowKit>;

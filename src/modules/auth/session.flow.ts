@@ -8,7 +8,7 @@ import type { Viewer } from "./authenticate.ts";
 import type { FlowKit, MeUser, RequestMeta } from "./flow-kit.ts";
 import { code, parse } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
-import { revokeAllSessions, revokeSession, rotateRefreshToken } from "./sessions.ts";
+import { findRefreshToken, revokeAllSessions, revokeSession, rotateRefreshToken } from "./sessions.ts";
 
 export const MAX_SESSIONS_PAGE = 100;
 const DEFAULT_SESSIONS_PAGE = 25;
@@ -19,7 +19,11 @@ export function createSessionFlow(kit: FlowKit) {
 
   async function refresh(refreshToken: string, meta: RequestMeta): Promise<{ jwt: string; refreshToken: string }> {
     await kit.security.rateLimits.consume("refresh", { ip: meta.ip });
-    const outcome = await rotateRefreshToken(prisma, { refreshToken: parse(code, refreshToken) });
+    const stored = await findRefreshToken(prisma, parse(code, refreshToken));
+    // Read before the rotation, while warm: the session's new lastUsedAt fires the sessions trigger, whose
+    // `user:<id>` drops the user's cached entries, held roles among them.
+    const roles = stored ? await kit.roleTypes(stored.userId, stored.sessionId) : [];
+    const outcome = await rotateRefreshToken(prisma, stored);
     if (!outcome.ok) {
       if (outcome.reason === "reused") {
         await audit(meta, { action: AuditAction.SESSION_REVOKED, success: false, metadata: { reason: "refresh-token-reuse" } });
@@ -27,7 +31,7 @@ export function createSessionFlow(kit: FlowKit) {
       throw failure(AuthFailure.INVALID_REFRESH_TOKEN);
     }
     const { userId, session } = outcome;
-    const jwt = await kit.accessToken(userId, session.sessionId, await kit.roleTypes(userId));
+    const jwt = await kit.accessToken(userId, session.sessionId, roles);
     return { jwt, refreshToken: session.refreshToken };
   }
 

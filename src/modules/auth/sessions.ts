@@ -2,8 +2,11 @@
  * Refresh sessions. A session is one refresh-token family: every refresh rotates the token, and a token
  * presented after it was rotated means it was stolen or replayed, so the whole family is revoked.
  */
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { hashToken, newOpaqueToken } from "../../lib/secrets.ts";
+
+const { sql } = Prisma;
 
 type Db = Prisma.TransactionClient | PrismaClient;
 
@@ -24,73 +27,107 @@ export type RefreshOutcome =
   | { ok: true; userId: number; session: IssuedSession }
   | { ok: false; reason: "unknown" | "reused" | "revoked" | "expired" };
 
+/** Timestamps are stored as UTC wall time (as Prisma stores them), so they are passed that way. */
+const at = (time: Date) => sql`CAST(${time.toISOString()} AS timestamp(3))`;
+
+/** A refresh token lives until the session's idle deadline, never past the session's absolute end. */
+function refreshTokenExpiry(session: { expiresAt: Date; idleLifespan: number }, now: Date): Date {
+  const idleEnd = new Date(now.getTime() + session.idleLifespan * 1000);
+  return idleEnd < session.expiresAt ? idleEnd : session.expiresAt;
+}
+
+/**
+ * Starts a session with its first refresh token in one statement (ids are drawn here, as Prisma would),
+ * together with `alongside` when given: an INSERT that must be stored with the session or not at all,
+ * such as the sign-in's audit entry. One statement is atomic, so no transaction is needed.
+ */
 export async function startSession(
   db: Db,
-  input: { userId: number; policy: SessionPolicy; userAgent?: string; ip?: string; now?: Date },
+  input: { userId: number; policy: SessionPolicy; userAgent?: string; ip?: string; now?: Date; alongside?: Prisma.Sql },
 ): Promise<IssuedSession> {
   const now = input.now ?? new Date();
-  const expiresAt = new Date(now.getTime() + input.policy.maxLifespan * 1000);
-  const session = await db.session.create({
-    data: {
-      userId: input.userId,
-      createdAt: now,
-      lastUsedAt: now,
-      expiresAt,
-      idleLifespan: input.policy.idleLifespan,
-      userAgent: input.userAgent,
-      ip: input.ip,
-    },
-  });
-  const refreshToken = await addRefreshToken(db, session, now);
+  const session = {
+    id: randomUUID(),
+    expiresAt: new Date(now.getTime() + input.policy.maxLifespan * 1000),
+    idleLifespan: input.policy.idleLifespan,
+  };
+  const refreshToken = newOpaqueToken();
+  await db.$executeRaw`
+    WITH ${input.alongside ? sql`alongside AS (${input.alongside}),` : Prisma.empty}
+    session AS (
+      INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, idle_lifespan, user_agent, ip)
+      VALUES (CAST(${session.id} AS uuid), ${input.userId}, ${at(now)}, ${at(now)}, ${at(session.expiresAt)}, ${session.idleLifespan},
+              ${input.userAgent ?? null}, ${input.ip ?? null})
+      RETURNING id)
+    INSERT INTO refresh_tokens (id, session_id, token_hash, created_at, expires_at)
+    SELECT CAST(${randomUUID()} AS uuid), id, ${hashToken(refreshToken)}, ${at(now)}, ${at(refreshTokenExpiry(session, now))} FROM session`;
   return { sessionId: session.id, refreshToken };
 }
 
-type SessionTimes = { id: string; expiresAt: Date; idleLifespan: number };
-
-/** A refresh token lives until the session's idle deadline, never past the session's absolute end. */
-async function addRefreshToken(db: Db, session: SessionTimes, now: Date) {
-  const refreshToken = newOpaqueToken();
-  const idleEnd = new Date(now.getTime() + session.idleLifespan * 1000);
-  await db.refreshToken.create({
-    data: {
-      sessionId: session.id,
-      tokenHash: hashToken(refreshToken),
-      createdAt: now,
-      expiresAt: idleEnd < session.expiresAt ? idleEnd : session.expiresAt,
-    },
-  });
-  return refreshToken;
+/** A refresh token as rotation reads it: with its session's times and whether its user is blocked. */
+export interface StoredRefreshToken {
+  id: string;
+  expiresAt: Date;
+  sessionId: string;
+  userId: number;
+  revokedAt: Date | null;
+  sessionExpiresAt: Date;
+  lastUsedAt: Date;
+  idleLifespan: number;
+  blocked: boolean;
 }
 
-/** Exchanges a refresh token for a new one in the same session (rotation with reuse detection). */
-export async function rotateRefreshToken(
-  db: PrismaClient,
-  input: { refreshToken: string; now?: Date },
-): Promise<RefreshOutcome> {
-  const now = input.now ?? new Date();
-  const stored = await db.refreshToken.findUnique({
-    where: { tokenHash: hashToken(input.refreshToken) },
-    include: { session: { include: { user: { select: { blocked: true } } } } },
-  });
+/** The refresh token presented, in one statement with its session and user (Prisma would send one per relation). */
+export async function findRefreshToken(db: Db, refreshToken: string): Promise<StoredRefreshToken | null> {
+  const rows = await db.$queryRaw<StoredRefreshToken[]>`
+    SELECT t.id, t.expires_at AS "expiresAt", s.id AS "sessionId", s.user_id AS "userId", s.revoked_at AS "revokedAt",
+           s.expires_at AS "sessionExpiresAt", s.last_used_at AS "lastUsedAt", s.idle_lifespan AS "idleLifespan", u.blocked
+    FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
+    WHERE t.token_hash = ${hashToken(refreshToken)}`;
+  return rows[0] ?? null;
+}
+
+/**
+ * Exchanges a refresh token (as findRefreshToken read it) for a new one in the same session: rotation
+ * with reuse detection.
+ */
+export async function rotateRefreshToken(db: PrismaClient, stored: StoredRefreshToken | null, now = new Date()): Promise<RefreshOutcome> {
   if (!stored) return { ok: false, reason: "unknown" };
-  const { session } = stored;
-  if (session.revokedAt || session.user.blocked) return { ok: false, reason: "revoked" };
+  const session = { id: stored.sessionId, revokedAt: stored.revokedAt, expiresAt: stored.sessionExpiresAt, lastUsedAt: stored.lastUsedAt, idleLifespan: stored.idleLifespan };
+  if (session.revokedAt || stored.blocked) return { ok: false, reason: "revoked" };
 
-  // Claim the token: only one caller can flip rotatedAt from null, so two concurrent refreshes with the
-  // same token cannot both succeed; the loser is treated as a replay.
-  const claimed = await db.refreshToken.updateMany({
-    where: { id: stored.id, rotatedAt: null },
-    data: { rotatedAt: now },
-  });
-  if (claimed.count !== 1) {
-    await revokeSession(db, { sessionId: session.id, reason: "refresh-token-reuse", now });
-    return { ok: false, reason: "reused" };
+  // Claim the token: one conditional UPDATE flips rotatedAt from null, so of two concurrent refreshes
+  // with the same token only one can succeed (the other waits for the row and then finds it rotated);
+  // the loser is treated as a replay. An expired token is claimed too, so that presenting it again is
+  // still seen as reuse.
+  const usable = stored.expiresAt > now && isSessionActive(session, now);
+  const claim = sql`UPDATE refresh_tokens SET rotated_at = ${at(now)} WHERE id = CAST(${stored.id} AS uuid) AND rotated_at IS NULL RETURNING session_id`;
+  if (!usable) {
+    const [claimed] = await db.$queryRaw<{ session_id: string }[]>`${claim}`;
+    if (!claimed) return reused(db, session.id, now);
+    return { ok: false, reason: "expired" };
   }
-  if (stored.expiresAt <= now || !isSessionActive(session, now)) return { ok: false, reason: "expired" };
+  // Usable: the claim, the session's use and the next token in one statement, the last two only when the
+  // claim succeeded (they read the claim's RETURNING). One statement is atomic: all three or none.
+  const refreshToken = newOpaqueToken();
+  const [outcome] = await db.$queryRaw<{ claimed: boolean; issued: boolean }[]>`
+    WITH claimed AS (${claim}),
+    touched AS (UPDATE sessions SET last_used_at = ${at(now)} WHERE id IN (SELECT session_id FROM claimed) RETURNING id),
+    issued AS (
+      INSERT INTO refresh_tokens (id, session_id, token_hash, created_at, expires_at)
+      SELECT CAST(${randomUUID()} AS uuid), id, ${hashToken(refreshToken)}, ${at(now)}, ${at(refreshTokenExpiry(session, now))} FROM touched
+      RETURNING id)
+    SELECT EXISTS (SELECT 1 FROM claimed) AS claimed, EXISTS (SELECT 1 FROM issued) AS issued`;
+  if (!outcome?.claimed) return reused(db, session.id, now);
+  // Claimed but the session row is gone (its user was deleted meanwhile): nothing left to refresh.
+  if (!outcome.issued) return { ok: false, reason: "revoked" };
+  return { ok: true, userId: stored.userId, session: { sessionId: session.id, refreshToken } };
+}
 
-  await db.session.update({ where: { id: session.id }, data: { lastUsedAt: now } });
-  const refreshToken = await addRefreshToken(db, session, now);
-  return { ok: true, userId: session.userId, session: { sessionId: session.id, refreshToken } };
+/** A rotated token presented again: it was stolen or replayed, so its whole family is revoked. */
+async function reused(db: PrismaClient, sessionId: string, now: Date): Promise<RefreshOutcome> {
+  await revokeSession(db, { sessionId, reason: "refresh-token-reuse", now });
+  return { ok: false, reason: "reused" };
 }
 
 export async function revokeSession(db: Db, input: { sessionId: string; reason: string; now?: Date; userId?: number }) {

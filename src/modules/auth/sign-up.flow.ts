@@ -4,8 +4,7 @@ import { Prisma } from "../../generated/prisma/client.ts";
 import { AuditAction } from "../audit/audit.service.ts";
 import { newDocumentId } from "../../lib/ids.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
-import type { AuthResult, AuthUser, FlowKit, RequestMeta } from "./flow-kit.ts";
-import { userWithRole } from "./flow-kit.ts";
+import type { AuthResult, AuthUser, FlowKit, MeUser, RequestMeta } from "./flow-kit.ts";
 import { parseIdentity } from "../users/identity.ts";
 import { parse, password } from "./inputs.ts";
 import { AuthFailure } from "./failures.ts";
@@ -20,6 +19,9 @@ export interface RegisterInput {
 
 /** The columns of a new local account, before confirmation is decided. */
 type NewAccount = Omit<Prisma.UserUncheckedCreateInput, "confirmed"> & { usernameKey: string; email: string; profile: Prisma.InputJsonObject };
+
+/** The columns of a new account that the answer shows (MeUser, its role apart). */
+const meColumns = { id: true, documentId: true, username: true, email: true, confirmed: true, blocked: true } satisfies Prisma.UserSelect;
 
 export function createSignUpFlow(kit: FlowKit) {
   const { prisma, passwords, settings } = kit;
@@ -41,18 +43,19 @@ export function createSignUpFlow(kit: FlowKit) {
   const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 
   /** Confirmation off: the account, signed in at once; a taken email or username is Strapi's TAKEN. */
-  async function registerConfirmed(data: NewAccount, meta: RequestMeta): Promise<AuthResult> {
-    let user: AuthUser;
+  async function registerConfirmed(data: NewAccount, role: AuthUser["primaryRole"], meta: RequestMeta): Promise<AuthResult> {
+    let user: MeUser;
     try {
-      user = await prisma.user.create({ data: { ...data, confirmed: true }, include: userWithRole });
+      // The role is known: no `include` (Prisma would wrap the INSERT in a transaction with two SELECTs).
+      const created = await prisma.user.create({ data: { ...data, confirmed: true }, select: meColumns });
+      user = { ...created, primaryRole: role };
     } catch (error) {
       // Without confirmation the caller gets a session right away, so no answer could be neutral:
       // "created" would have to come with a session, and an account that is not theirs cannot.
       if (isUniqueViolation(error)) throw failure(AuthFailure.TAKEN);
       throw error;
     }
-    await kit.auditOwnAccount(meta, AuditAction.USER_REGISTERED, user.id);
-    return kit.signIn(user, meta);
+    return kit.signIn(user, meta, kit.ownAccountEntry(meta, AuditAction.USER_REGISTERED, user.id));
   }
 
   /**
@@ -120,7 +123,7 @@ export function createSignUpFlow(kit: FlowKit) {
       profile: input.extra as Prisma.InputJsonObject,
       primaryRoleId: role.id,
     };
-    return current.emailConfirmation ? registerPending(data, role, meta) : registerConfirmed(data, meta);
+    return current.emailConfirmation ? registerPending(data, role, meta) : registerConfirmed(data, role, meta);
   }
 
   return { register };

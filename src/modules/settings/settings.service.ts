@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { badUserInput } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
+import { type ChangeFeed, createFeedCache } from "../../infra/change-feed/index.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
 import type { EmailService } from "../email/email.service.ts";
 import { EmailTemplateError } from "../email/render-email.ts";
@@ -19,8 +20,8 @@ const URL_SETTINGS = ["resetPasswordUrl", "emailConfirmationRedirection"] as con
 const isHttps = (value: string) => value.startsWith("https://");
 
 /**
- * Stored advanced settings over their defaults (read per request, so admin changes apply at once). With
- * `requireHttps`, a plain-http URL stored earlier (a database brought over from development) counts as
+ * Stored advanced settings over their defaults, as stored now (the service serves them from a change-fed
+ * cache; see createSettingsService). With `requireHttps`, a plain-http URL stored earlier (a database brought over from development) counts as
  * unset rather than being used.
  */
 async function getAdvancedSettings(db: Db, requireHttps: boolean): Promise<AdvancedSettings> {
@@ -180,12 +181,34 @@ export interface SettingsDependencies {
   roleAllowedEverything: (type: string) => Promise<boolean>;
   /** Production: URL settings (reset page, confirmation redirect, ...) must be https. */
   requireHttps: boolean;
+  /** Keeps the cached advanced settings exact: the settings table's trigger sends `settings`. */
+  feed: ChangeFeed;
+}
+
+/** Frozen, since every caller shares the cached object: a caller that tried to change it would throw. */
+function frozen(settings: AdvancedSettings): AdvancedSettings {
+  // Copies: the arrays may be the defaults' own.
+  const registerAllowedFields = [...settings.registerAllowedFields];
+  const providerRedirectUrls = [...settings.providerRedirectUrls];
+  Object.freeze(registerAllowedFields);
+  Object.freeze(providerRedirectUrls);
+  return Object.freeze({ ...settings, registerAllowedFields, providerRedirectUrls });
 }
 
 export function createSettingsService(deps: SettingsDependencies) {
   const { prisma, audit, email, requireHttps } = deps;
+  // Every login and register reads these. An admin's change applies at once on this instance (its own
+  // connections hear the trigger at commit) and within the feed's bound on every other one; while the
+  // feed is not live they are read from the database, as before.
+  const advanced = createFeedCache<AdvancedSettings>({
+    feed: deps.feed,
+    max: 1,
+    groupsOf: (change) => (change.kind === "settings" || change.kind === "all" ? "all" : []),
+  });
+  const loadAdvanced = async () => frozen(await getAdvancedSettings(prisma, requireHttps));
   return {
-    getAdvanced: () => getAdvancedSettings(prisma, requireHttps),
+    /** The advanced settings in force; shared and frozen, so callers copy before changing anything. */
+    getAdvanced: () => advanced.get(SettingKey.ADVANCED, SettingKey.ADVANCED, loadAdvanced),
     getEmailTemplates: () => email.loadTemplates(),
     /**
      * What an email would look like with a change applied (nothing stored), filled with sample values:
