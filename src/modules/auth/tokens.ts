@@ -14,7 +14,10 @@ export interface AccessTokenClaims {
   sid?: string;
   /** The user's token version at issue time (legacy tokens only); a newer version refuses the token. */
   ver?: number;
-  /** Role types at issue time: a hint for clients, never used for decisions. */
+  /**
+   * The types of the roles the user held at issue time, `authenticated` always among them (as in the
+   * tokens minted for subgraphs): a hint for clients, never used for decisions.
+   */
   roles: string[];
   jti: string;
   iat: number;
