@@ -30,7 +30,7 @@ describe.each(["EdDSA", "ES256"] as const)("a Gatehouse signing with %s", (algor
     const identity = await verifier.verifyRequest(new Request(`${server.url}/graphql`, { headers }));
 
     const session = await server.prisma.session.findFirstOrThrow({ where: { userId: user.id } });
-    expect(identity).toEqual({ userId: String(user.id), roles: ["admin"], sessionId: session.id });
+    expect(identity).toEqual({ userId: String(user.id), roles: ["authenticated", "admin"], sessionId: session.id });
   });
 
   it("and refuses them for another audience or issuer", async () => {

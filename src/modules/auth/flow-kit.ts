@@ -6,12 +6,12 @@ import type { YogaLogger } from "@graphql-yoga/logger";
 import type { Config, JwtConfig } from "../../config.ts";
 import { failure, unauthenticated } from "../../errors.ts";
 import type { OneTimeTokenPurpose, Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import type { AccessState } from "../access/access-state.ts";
 import { type AuditAction, type AuditEntryInput, auditInsert, type AuditService } from "../audit/audit.service.ts";
 import type { EmailService } from "../email/email.service.ts";
 import { normalizePassword } from "../security/password-policy.ts";
 import type { SecurityService } from "../security/security.service.ts";
 import type { SettingsService } from "../settings/settings.service.ts";
+import type { Viewer } from "./authenticate.ts";
 import { AuthFailure } from "./failures.ts";
 import { createMailRequests } from "./mail-requests.ts";
 import type { PasswordHasher } from "./passwords.ts";
@@ -28,8 +28,11 @@ export interface AuthDependencies {
   tokenState: TokenStateReader;
   /** What `me` answers from (me-state.ts). */
   meState: MeReader;
-  /** The roles authorization holds a user to (access-state.ts), which access tokens name. */
-  accessState: Pick<AccessState, "heldRoles">;
+  /**
+   * The roles authorization holds a user to, which access tokens name: the access module's change-fed
+   * cache (access-state.ts). Declared here rather than imported, since access builds on auth's Viewer.
+   */
+  accessState: { heldRoles(viewer: Viewer): Promise<readonly { type: string }[]> };
   jwt: JwtConfig;
   publicUrl: string;
   /** Renders and queues emails, for the mail-request worker: flows only record mail requests. */
