@@ -72,8 +72,11 @@ const options: esbuild.BuildOptions = {
   // CommonJS packages in the bundle call require() (for Node's modules and for external packages), which
   // an ES module does not have: give every output file one, resolving from where that file sits.
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-  // Error names and class names stay as written (logs, instanceof-free checks on `.name`).
-  keepNames: true,
+  // No keepNames: it wraps every function and class the bundle defines in a `__name()` call, and the
+  // packages' request handlers define closures per request. Measured in one quick bench run each, `me` fell
+  // from 83 % of the baseline to 58 % with it. Names can differ only where esbuild renames a collision
+  // (`Foo2`); nothing here decides anything by a function's or class's name.
+  keepNames: false,
   // Mappings only: stack traces need positions, not the sources' text, and a smaller map is quicker to
   // load under --enable-source-maps.
   sourcemap: "linked",
