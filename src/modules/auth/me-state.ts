@@ -4,7 +4,7 @@
  * confirmed, blocked, document id, primary role), so `user:<id>` drops that user's entry; `roles` (a role
  * renamed or deleted) drops every entry, since each holds its primary role's name and description.
  */
-import type { PrismaClient } from "../../generated/prisma/client.ts";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { type ChangeFeed, createFeedCache, perUserWithRoles } from "../../infra/change-feed/index.ts";
 
 /** What `UsersPermissionsMe` shows of a user (never the password hash); an AuthUser is one too. */
@@ -17,6 +17,14 @@ export interface MeUser {
   blocked: boolean;
   primaryRole: { id: number; name: string; description: string | null; type: string };
 }
+
+/**
+ * The columns of a MeUser, read from `users u` joined to its primary role `r` (MeUser's FROM), in one
+ * statement: Prisma would send one per relation. Sign-in reads an account the same way.
+ */
+export const ME_USER_COLUMNS = Prisma.sql`u.id, u.document_id AS "documentId", u.username, u.email, u.confirmed, u.blocked,
+  json_build_object('id', r.id, 'name', r.name, 'description', r.description, 'type', r.type) AS "primaryRole"`;
+export const ME_USER_FROM = Prisma.sql`users u JOIN roles r ON r.id = u.primary_role_id`;
 
 export interface MeReader {
   /** Null when the user does not exist. Callers never mutate what it returns: requests share it. */
@@ -31,13 +39,9 @@ export function createMeReader(deps: { prisma: PrismaClient; feed: ChangeFeed; m
     keep: (user) => user !== null,
   });
 
-  /** One statement (Prisma would send one per relation), and only the columns `me` shows. */
+  /** One statement, and only the columns `me` shows. */
   async function load(userId: number): Promise<MeUser | null> {
-    const rows = await deps.prisma.$queryRaw<MeUser[]>`
-      SELECT u.id, u.document_id AS "documentId", u.username, u.email, u.confirmed, u.blocked,
-             json_build_object('id', r.id, 'name', r.name, 'description', r.description, 'type', r.type) AS "primaryRole"
-      FROM users u JOIN roles r ON r.id = u.primary_role_id
-      WHERE u.id = ${userId}`;
+    const rows = await deps.prisma.$queryRaw<MeUser[]>`SELECT ${ME_USER_COLUMNS} FROM ${ME_USER_FROM} WHERE u.id = ${userId}`;
     return rows[0] ?? null;
   }
 

@@ -8,6 +8,7 @@ import { AuditAction } from "../audit/audit.service.ts";
 import { usernameKey } from "../users/identity.ts";
 import { type AuthResult, type FlowKit, type MeUser, type RequestMeta, userWithRole } from "./flow-kit.ts";
 import { identifier, parse, password } from "./inputs.ts";
+import { ME_USER_COLUMNS, ME_USER_FROM } from "./me-state.ts";
 import { AuthFailure } from "./failures.ts";
 
 export interface LoginInput {
@@ -72,10 +73,8 @@ export function createSignInFlow(kit: FlowKit) {
     // One statement whether or not a row matches, the role joined in (an `include` would add a second
     // statement only for accounts, which a stopwatch could tell apart).
     const [account] = await prisma.$queryRaw<SignInAccount[]>`
-      SELECT u.id, u.document_id AS "documentId", u.username, u.email, u.confirmed, u.blocked,
-             u.password_hash AS "passwordHash", u.password_normalized AS "passwordNormalized",
-             json_build_object('id', r.id, 'name', r.name, 'description', r.description, 'type', r.type) AS "primaryRole"
-      FROM users u JOIN roles r ON r.id = u.primary_role_id
+      SELECT ${ME_USER_COLUMNS}, u.password_hash AS "passwordHash", u.password_normalized AS "passwordNormalized"
+      FROM ${ME_USER_FROM}
       WHERE ${lookup.condition}`;
     // Unknown identifiers are counted and locked exactly like accounts, so a lock reveals nothing either.
     const attempt = await lockout.begin({ identifier: lookup.canonical, userId: account?.id ?? null, ip: meta.ip });
