@@ -34,3 +34,9 @@ export function perUserWithRoles(change: Change): readonly string[] | "all" {
   if (change.kind === "user") return [String(change.userId)];
   return change.kind === "roles" || change.kind === "all" ? "all" : [];
 }
+
+/** The groups a change drops in a cache of one table's contents (the stored rules, the settings): all, on that table's kind. */
+export const wholeTable =
+  (kind: "rules" | "settings") =>
+  (change: Change): readonly string[] | "all" =>
+    change.kind === kind || change.kind === "all" ? "all" : [];

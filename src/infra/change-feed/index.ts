@@ -10,7 +10,7 @@ import { type ChangeFeed, createChangeHub } from "./change-feed.ts";
 import { startPostgresListener } from "./postgres-listener.ts";
 import { startRedisRelay } from "./redis-relay.ts";
 
-export { type Change, perUserWithRoles } from "./changes.ts";
+export { type Change, perUserWithRoles, wholeTable } from "./changes.ts";
 export type { ChangeFeed, ChangeListener } from "./change-feed.ts";
 export { createFeedCache, type FeedCache } from "./feed-cache.ts";
 

@@ -5,7 +5,7 @@
  * requests: callers never mutate them.
  */
 import type { PrismaClient } from "../../generated/prisma/client.ts";
-import { type ChangeFeed, createFeedCache, perUserWithRoles } from "../../infra/change-feed/index.ts";
+import { type ChangeFeed, createFeedCache, perUserWithRoles, wholeTable } from "../../infra/change-feed/index.ts";
 import type { Viewer } from "../auth/authenticate.ts";
 import { BuiltinRoleType } from "../roles/builtin-roles.ts";
 import { type AclRule, isRuleAccessType } from "./acl.ts";
@@ -63,7 +63,7 @@ export function createAccessState({ prisma, feed, maxUsers }: { prisma: PrismaCl
   const rules = createFeedCache<AclRule[]>({
     feed,
     max: maxUsers === 0 ? 0 : 1,
-    groupsOf: (change) => (change.kind === "rules" || change.kind === "all" ? "all" : []),
+    groupsOf: wholeTable("rules"),
   });
   return {
     heldRoles(viewer) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { badUserInput } from "../../errors.ts";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
-import { type ChangeFeed, createFeedCache } from "../../infra/change-feed/index.ts";
+import { type ChangeFeed, createFeedCache, wholeTable } from "../../infra/change-feed/index.ts";
 import { AuditAction, type AuditService, type AuditSource } from "../audit/audit.service.ts";
 import type { EmailService } from "../email/email.service.ts";
 import { EmailTemplateError } from "../email/render-email.ts";
@@ -21,8 +21,8 @@ const isHttps = (value: string) => value.startsWith("https://");
 
 /**
  * Stored advanced settings over their defaults, as stored now (the service serves them from a change-fed
- * cache; see createSettingsService). With `requireHttps`, a plain-http URL stored earlier (a database brought over from development) counts as
- * unset rather than being used.
+ * cache; see createSettingsService). With `requireHttps`, a plain-http URL stored earlier (a database
+ * brought over from development) counts as unset rather than being used.
  */
 async function getAdvancedSettings(db: Db, requireHttps: boolean): Promise<AdvancedSettings> {
   const row = await db.setting.findUnique({ where: { key: SettingKey.ADVANCED } });
@@ -203,7 +203,7 @@ export function createSettingsService(deps: SettingsDependencies) {
   const advanced = createFeedCache<AdvancedSettings>({
     feed: deps.feed,
     max: 1,
-    groupsOf: (change) => (change.kind === "settings" || change.kind === "all" ? "all" : []),
+    groupsOf: wholeTable("settings"),
   });
   const loadAdvanced = async () => frozen(await getAdvancedSettings(prisma, requireHttps));
   return {
