@@ -75,20 +75,21 @@ describe("email over SMTP", () => {
     expect(row.sentAt).toBeInstanceOf(Date);
   });
 
-  it("renders and queues inside the caller's transaction: a rollback leaves neither row nor email", async () => {
+  it("queues inside the caller's transaction: a rollback leaves neither row nor email", async () => {
     const user = { username: "lin", email: "lin@example.com" };
-    const variables = { CODE: "rolled-back", URL: "https://app.example.com/reset" };
+    const compose = (code: string) =>
+      server.email.compose("resetPassword", user.email, { USER: user, CODE: code, URL: "https://app.example.com/reset" });
+    const rolledBack = await compose("rolled-back");
     await expect(
       server.prisma.$transaction(async (tx) => {
-        await server.email.enqueueTemplate(tx, "resetPassword", user, variables);
+        await server.email.enqueue(tx, rolledBack);
         throw new Error("the code could not be stored");
       }),
     ).rejects.toThrow("the code could not be stored");
     expect(await server.prisma.emailOutbox.count({ where: { to: user.email } })).toBe(0);
 
-    const { id } = await server.prisma.$transaction((tx) =>
-      server.email.enqueueTemplate(tx, "resetPassword", user, { ...variables, CODE: "committed" }),
-    );
+    const committed = await compose("committed");
+    const { id } = await server.prisma.$transaction((tx) => server.email.enqueue(tx, committed));
     server.email.kick();
     const email = await mail.lastEmailTo(user.email);
     expect(email.subject).toBe("Reset password");

@@ -132,12 +132,22 @@ export class PothosAclPlugin<Types extends SchemaTypes> extends BasePlugin<Types
   }
 }
 
-/** Every field of a built schema that the ACL guards, as recorded by the plugin. */
-export function guardedFields(schema: GraphQLSchema): FieldAcl[] {
-  return Object.values(schema.getTypeMap())
-    .filter(isObjectType)
-    .flatMap((type) => Object.values(type.getFields()))
-    .flatMap((field) => (field.extensions.acl ? [field.extensions.acl as FieldAcl] : []));
+const guardedFieldsOf = new WeakMap<GraphQLSchema, readonly FieldAcl[]>();
+
+/**
+ * Every field of a built schema that the ACL guards, as recorded by the plugin. A built schema does not
+ * change, so the walk over its types happens once per schema, not on every `myPermissions` or matrix call.
+ */
+export function guardedFields(schema: GraphQLSchema): readonly FieldAcl[] {
+  let fields = guardedFieldsOf.get(schema);
+  if (!fields) {
+    fields = Object.values(schema.getTypeMap())
+      .filter(isObjectType)
+      .flatMap((type) => Object.values(type.getFields()))
+      .flatMap((field) => (field.extensions.acl ? [field.extensions.acl as FieldAcl] : []));
+    guardedFieldsOf.set(schema, fields);
+  }
+  return fields;
 }
 
 SchemaBuilder.registerPlugin("acl", PothosAclPlugin);

@@ -18,7 +18,17 @@ export const baseRules: readonly AclRule[] = [
   { resource: "*", accessType: "*", principalType: "ROLE", principalId: BuiltinRoleType.ADMIN, permission: "ALLOW" },
 ];
 
-/** The default rules of a built schema: every guarded field's own, then the base rules. */
-export function defaultRulesOf(schema: GraphQLSchema): AclRule[] {
-  return [...guardedFields(schema).flatMap((field) => field.defaultRules), ...baseRules];
+const defaultRulesBySchema = new WeakMap<GraphQLSchema, readonly AclRule[]>();
+
+/**
+ * The default rules of a built schema: every guarded field's own, then the base rules. Worked out once per
+ * schema (the permission matrix asks on every call), and the same array each time.
+ */
+export function defaultRulesOf(schema: GraphQLSchema): readonly AclRule[] {
+  let rules = defaultRulesBySchema.get(schema);
+  if (!rules) {
+    rules = [...guardedFields(schema).flatMap((field) => field.defaultRules), ...baseRules];
+    defaultRulesBySchema.set(schema, rules);
+  }
+  return rules;
 }

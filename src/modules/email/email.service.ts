@@ -34,16 +34,6 @@ export interface EmailService {
   ): Promise<MailMessage>;
   /** Queues a message with the given client (root or transaction); see enqueueEmail. */
   enqueue: typeof enqueueEmail;
-  /**
-   * compose + enqueue in one call, inside the transaction that stores the code the email carries (the
-   * shape of the auth module's `AuthMail.enqueue`). Call kick() after the commit.
-   */
-  enqueueTemplate(
-    tx: Prisma.TransactionClient,
-    template: EmailTemplateName,
-    user: { email: string; username: string },
-    variables: Omit<TemplateVariables, "USER">,
-  ): Promise<{ id: number }>;
   /** Throws EmailTemplateError when an admin's subject or MJML body cannot be used (for updateSettings). */
   checkTemplate(body: string, subject?: string): Promise<void>;
   /**
@@ -104,10 +94,6 @@ export function createEmailService({ config, prisma, logger }: EmailServiceDepen
   return {
     compose,
     enqueue: enqueueEmail,
-    async enqueueTemplate(tx, template, user, variables) {
-      const message = await compose(template, user.email, { ...variables, USER: user }, tx);
-      return enqueueEmail(tx, message);
-    },
     checkTemplate: renderer.checkTemplate,
     async preview(name, templates, variables) {
       await renderer.checkTemplate(templates[name].body, templates[name].subject);
