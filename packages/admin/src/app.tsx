@@ -17,6 +17,7 @@ import { RolesPage } from "./pages/roles.tsx";
 import { SettingsPage } from "./pages/settings.tsx";
 import { UsersPage } from "./pages/users.tsx";
 import { BASE, onLinkClick, useRoute } from "./router.ts";
+import { useSubmit } from "./submit.ts";
 
 type Session =
   | { state: "loading" }
@@ -83,27 +84,23 @@ export function App() {
 function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (user: AuthUser) => void }) {
   const [identifier, setIdentifier] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useSubmit();
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { user } = await client.login({ identifier, password });
-      const refusal = await adminRefusal();
-      if (refusal) {
-        await client.logout();
-        setError(refusal);
-        return;
-      }
-      onSignedIn(user);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    run(
+      async () => {
+        const { user } = await client.login({ identifier, password });
+        const refusal = await adminRefusal();
+        // Signed out again before the refusal is shown: no session of an account that may not use the page.
+        if (refusal) await client.logout();
+        return { user, refusal };
+      },
+      ({ user, refusal }) => {
+        if (refusal) setError(refusal);
+        else onSignedIn(user);
+      },
+    );
   }
 
   return (

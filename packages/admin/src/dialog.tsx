@@ -4,9 +4,9 @@
  * with progress on its button, and a refusal shows the server's message without closing.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useId, useRef, useState } from "preact/hooks";
-import { errorMessage } from "./api.ts";
+import { useEffect, useId, useRef } from "preact/hooks";
 import { ErrorAlert } from "./error-alert.tsx";
+import { useSubmit } from "./submit.ts";
 
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -41,21 +41,7 @@ export interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog({ title, children, confirmLabel, busyLabel, action, onClose, onDone }: ConfirmDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      setBusy(false);
-      onDone();
-    } catch (caught) {
-      setError(errorMessage(caught));
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useSubmit();
 
   return (
     <Dialog title={title} onClose={onClose}>
@@ -65,7 +51,7 @@ export function ConfirmDialog({ title, children, confirmLabel, busyLabel, action
         <button type="button" onClick={onClose} autofocus>
           Cancel
         </button>
-        <button type="button" class="danger" onClick={confirm} disabled={busy} aria-busy={busy}>
+        <button type="button" class="danger" onClick={() => run(action, onDone)} disabled={busy} aria-busy={busy}>
           {busy ? busyLabel : confirmLabel}
         </button>
       </div>

@@ -17,11 +17,12 @@ import {
   RolesDocument,
 } from "@gatehouse/sdk";
 import { useState } from "preact/hooks";
-import { client, errorMessage } from "../api.ts";
+import { client } from "../api.ts";
 import { ConfirmDialog, Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { LoadError, Loading } from "../states.tsx";
+import { useSubmit } from "../submit.ts";
 import { decisionLabel, sourceLabel } from "./role-permissions.tsx";
 
 type Rule = AclRuleFieldsFragment;
@@ -153,23 +154,14 @@ function RuleForm({ principals, onClose, onCreated }: { principals: string[]; on
   const [principalType, setPrincipalType] = useState<AclPrincipalType>("ROLE");
   const [principalId, setPrincipalId] = useState("");
   const [permission, setPermission] = useState<AclPermission>("ALLOW");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { createAclRule } = await client.request(CreateAclRuleDocument, {
-        data: { resource, accessType, principalType, principalId, permission },
-      });
-      onCreated(createAclRule);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    run(
+      () => client.request(CreateAclRuleDocument, { data: { resource, accessType, principalType, principalId, permission } }),
+      ({ createAclRule }) => onCreated(createAclRule),
+    );
   }
 
   return (
@@ -241,22 +233,19 @@ type Answer = FieldAccessQuery["fieldAccess"];
 function WhoMay({ resources }: { resources: string[] }) {
   const [resource, setResource] = useState("");
   const [asked, setAsked] = useState<{ resource: string; answer: Answer } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
 
-  async function ask(event: Event) {
+  function ask(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const { fieldAccess } = await client.request(FieldAccessDocument, { resource: resource.trim() });
-      setAsked({ resource: resource.trim(), answer: fieldAccess });
-    } catch (caught) {
-      setAsked(null);
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    run(
+      () =>
+        client.request(FieldAccessDocument, { resource: resource.trim() }).catch((caught: unknown) => {
+          // The previous answer stays while asking, but not beside a refusal about another field.
+          setAsked(null);
+          throw caught;
+        }),
+      ({ fieldAccess }) => setAsked({ resource: resource.trim(), answer: fieldAccess }),
+    );
   }
 
   return (

@@ -18,6 +18,7 @@ import { client, errorMessage } from "../api.ts";
 import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { LoadError, Loading } from "../states.tsx";
+import { useSubmit } from "../submit.ts";
 
 type Template = SettingsFieldsFragment["emailTemplates"][number];
 type Preview = PreviewEmailTemplateQuery["previewEmailTemplate"];
@@ -76,8 +77,7 @@ function TemplateEditor({ template, onSaved }: { template: Template; onSaved: (t
   const [replyTo, setReplyTo] = useState(template.replyTo ?? "");
   const [subject, setSubject] = useState(template.subject);
   const [body, setBody] = useState(template.body);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useSubmit();
   const [status, setStatus] = useState("");
   const [preview, setPreview] = useState<{ state: "rendering" } | { state: "error"; message: string } | { state: "ready"; email: Preview }>({
     state: "rendering",
@@ -109,20 +109,16 @@ function TemplateEditor({ template, onSaved }: { template: Template; onSaved: (t
     };
   }, [fromName, fromEmail, replyTo, subject, body]);
 
-  async function save(event: Event) {
+  function save(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setStatus("");
-    try {
-      const { updateSettings } = await client.request(UpdateSettingsDocument, { input: { emailTemplates: [input] } });
-      onSaved(updateSettings.emailTemplates);
-      setStatus(`The ${LABELS[template.name].toLowerCase()} template was saved.`);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    run(
+      () => client.request(UpdateSettingsDocument, { input: { emailTemplates: [input] } }),
+      ({ updateSettings }) => {
+        onSaved(updateSettings.emailTemplates);
+        setStatus(`The ${LABELS[template.name].toLowerCase()} template was saved.`);
+      },
+    );
   }
 
   return (

@@ -21,6 +21,7 @@ import { Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { LoadError, Loading } from "../states.tsx";
+import { useSubmit } from "../submit.ts";
 
 type Provider = AuthProviderFieldsFragment;
 
@@ -155,13 +156,10 @@ function ProviderForm({ provider, onClose, onSaved }: { provider?: Provider; onC
   });
   const initialScopes = (provider?.scopes ?? []).join(" ");
   const [scopes, setScopes] = useState(initialScopes);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     const input: AuthProviderInput = {};
     if (enabled !== (provider?.enabled ?? false)) input.enabled = enabled;
     if (clientId.trim() !== (provider?.clientId ?? "")) input.clientId = clientId.trim() || null;
@@ -172,14 +170,10 @@ function ProviderForm({ provider, onClose, onSaved }: { provider?: Provider; onC
       if (value !== (provider?.[key] ?? "")) input[key] = value || null;
     }
     if (scopes.trim() !== initialScopes) input.scopes = scopes.trim() ? parseScopes(scopes) : null;
-    try {
-      const data = await client.request(UpdateAuthProviderDocument, { name: provider?.name ?? name.trim(), input });
-      onSaved(data.updateAuthProvider);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    run(
+      () => client.request(UpdateAuthProviderDocument, { name: provider?.name ?? name.trim(), input }),
+      (data) => onSaved(data.updateAuthProvider),
+    );
   }
 
   return (
@@ -266,8 +260,7 @@ function RedirectUrls({ saved: initial }: { saved: string[] }) {
   const [saved, setSaved] = useState(initial);
   const [urls, setUrls] = useState(initial);
   const [adding, setAdding] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const [status, setStatus] = useState("");
   const changed = JSON.stringify(urls) !== JSON.stringify(saved);
 
@@ -278,20 +271,16 @@ function RedirectUrls({ saved: initial }: { saved: string[] }) {
     setAdding("");
   }
 
-  async function save() {
-    setBusy(true);
-    setError(null);
+  function save() {
     setStatus("");
-    try {
-      const data = await client.request(UpdateSettingsDocument, { input: { providerRedirectUrls: urls } });
-      setSaved(data.updateSettings.providerRedirectUrls);
-      setUrls(data.updateSettings.providerRedirectUrls);
-      setStatus("The redirect URLs were saved.");
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    run(
+      () => client.request(UpdateSettingsDocument, { input: { providerRedirectUrls: urls } }),
+      ({ updateSettings }) => {
+        setSaved(updateSettings.providerRedirectUrls);
+        setUrls(updateSettings.providerRedirectUrls);
+        setStatus("The redirect URLs were saved.");
+      },
+    );
   }
 
   return (

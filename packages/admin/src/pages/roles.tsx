@@ -5,12 +5,13 @@
  */
 import { CreateRoleDocument, DeleteRoleDocument, type RoleFieldsFragment, RolesDocument, UpdateRoleDocument } from "@gatehouse/sdk";
 import { useState } from "preact/hooks";
-import { client, errorMessage } from "../api.ts";
+import { client } from "../api.ts";
 import { ConfirmDialog, Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { BASE, onLinkClick } from "../router.ts";
 import { LoadError, Loading } from "../states.tsx";
+import { useSubmit } from "../submit.ts";
 
 type Role = RoleFieldsFragment;
 
@@ -111,26 +112,18 @@ function RoleForm({ role, onClose, onSaved }: { role?: Role; onClose: () => void
   const [name, setName] = useState(role?.name ?? "");
   const [type, setType] = useState("");
   const [description, setDescription] = useState(role?.description ?? "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    run(async () => {
       if (role) {
         const data = await client.request(UpdateRoleDocument, { id: role.id, data: { name, description } });
-        onSaved(data.updateRole);
-      } else {
-        const data = await client.request(CreateRoleDocument, { data: { name, description, ...(type ? { type } : {}) } });
-        onSaved(data.createRole);
+        return data.updateRole;
       }
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+      const data = await client.request(CreateRoleDocument, { data: { name, description, ...(type ? { type } : {}) } });
+      return data.createRole;
+    }, onSaved);
   }
 
   return (

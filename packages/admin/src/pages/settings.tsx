@@ -5,10 +5,11 @@
  */
 import { RolesDocument, type RoleFieldsFragment, SettingsDocument, type SettingsFieldsFragment, UpdateSettingsDocument } from "@gatehouse/sdk";
 import { useState } from "preact/hooks";
-import { client, errorMessage } from "../api.ts";
+import { client } from "../api.ts";
 import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { LoadError, Loading } from "../states.tsx";
+import { useSubmit } from "../submit.ts";
 
 type Settings = SettingsFieldsFragment;
 
@@ -40,37 +41,29 @@ function SettingsForm({ settings, roles }: { settings: Settings; roles: RoleFiel
   const [resetPasswordUrl, setResetPasswordUrl] = useState(settings.resetPasswordUrl ?? "");
   const [redirection, setRedirection] = useState(settings.emailConfirmationRedirection ?? "");
   const [fields, setFields] = useState(settings.registerAllowedFields.join(", "));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit();
   const [status, setStatus] = useState("");
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setStatus("");
-    try {
-      await client.request(UpdateSettingsDocument, {
-        input: {
-          defaultRole,
-          allowRegister,
-          emailConfirmation,
-          uniqueEmail,
-          // URLs only when changed: an untouched empty field is not a new value.
-          ...(resetPasswordUrl !== (settings.resetPasswordUrl ?? "") ? { resetPasswordUrl } : {}),
-          ...(redirection !== (settings.emailConfirmationRedirection ?? "") ? { emailConfirmationRedirection: redirection } : {}),
-          registerAllowedFields: fields
-            .split(",")
-            .map((field) => field.trim())
-            .filter(Boolean),
-        },
-      });
-      setStatus("The settings were saved.");
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+    const input = {
+      defaultRole,
+      allowRegister,
+      emailConfirmation,
+      uniqueEmail,
+      // URLs only when changed: an untouched empty field is not a new value.
+      ...(resetPasswordUrl !== (settings.resetPasswordUrl ?? "") ? { resetPasswordUrl } : {}),
+      ...(redirection !== (settings.emailConfirmationRedirection ?? "") ? { emailConfirmationRedirection: redirection } : {}),
+      registerAllowedFields: fields
+        .split(",")
+        .map((field) => field.trim())
+        .filter(Boolean),
+    };
+    run(
+      () => client.request(UpdateSettingsDocument, { input }),
+      () => setStatus("The settings were saved."),
+    );
   }
 
   return (

@@ -26,6 +26,7 @@ import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { Pager } from "../pager.tsx";
 import { LoadError, Loading } from "../states.tsx";
+import { useSubmit } from "../submit.ts";
 
 export const PAGE_SIZE = 20;
 
@@ -382,12 +383,10 @@ function UserForm({
   const [confirmed, setConfirmed] = useState(existing?.confirmed ?? false);
   const [blocked, setBlocked] = useState(existing?.blocked ?? false);
   const [profile, setProfile] = useState(JSON.stringify(existing?.profile ?? {}, null, 2));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useSubmit();
 
-  async function submit(event: Event) {
+  function submit(event: Event) {
     event.preventDefault();
-    setError(null);
     let profileValue: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(profile || "{}");
@@ -397,33 +396,27 @@ function UserForm({
       setError("Profile fields must be a JSON object, such as {\"city\": \"Lyon\"}.");
       return;
     }
-    setBusy(true);
-    try {
+    run(async () => {
       if (existing) {
         const data = await client.request(UpdateUserDocument, {
           id: existing.id,
           data: { username, email, confirmed, blocked, profile: profileValue, ...(roleId ? { primaryRoleId: roleId } : {}) },
         });
-        onSaved(data.updateUser);
-      } else {
-        const data = await client.request(CreateUserDocument, {
-          data: {
-            username,
-            email,
-            confirmed,
-            blocked,
-            profile: profileValue,
-            ...(password ? { password } : {}),
-            ...(roleId ? { role: roleId } : {}),
-          },
-        });
-        onSaved(data.createUser);
+        return data.updateUser;
       }
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
+      const data = await client.request(CreateUserDocument, {
+        data: {
+          username,
+          email,
+          confirmed,
+          blocked,
+          profile: profileValue,
+          ...(password ? { password } : {}),
+          ...(roleId ? { role: roleId } : {}),
+        },
+      });
+      return data.createUser;
+    }, onSaved);
   }
 
   return (
