@@ -218,10 +218,30 @@ describe("the admin page: user actions, audit filters, providers", () => {
     expect(resaved.clientSecret).toBe(stored.clientSecret);
     expect(await page.content()).not.toContain(SECRET);
 
+    // Removing the secret of an enabled provider is refused with the server's reason; the secret stays.
+    await acme.getByRole("button", { name: "Configure acme" }).click();
+    await dialog.getByLabel("Remove the stored secret").check();
+    expect(await dialog.getByLabel("Client secret").isDisabled()).toBe(true);
+    await dialog.getByRole("button", { name: "Save provider" }).click();
+    await expect.poll(() => dialog.getByRole("alert").textContent()).toBe("clientSecret is required to enable a provider");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect((await server.prisma.authProvider.findUniqueOrThrow({ where: { name: "acme" } })).clientSecret).toBe(stored.clientSecret);
+
     // Disable from the row.
     await acme.getByRole("button", { name: "Disable acme" }).click();
     await expect.poll(() => acme.locator('[data-label="Status"]').textContent()).toBe("Disabled");
     expect((await server.prisma.authProvider.findUniqueOrThrow({ where: { name: "acme" } })).enabled).toBe(false);
+
+    // Disabled, its secret can be removed: the row says so and nothing is stored.
+    await acme.getByRole("button", { name: "Configure acme" }).click();
+    await dialog.getByLabel("Remove the stored secret").check();
+    await dialog.getByRole("button", { name: "Save provider" }).click();
+    await expect.poll(() => acme.locator('[data-label="Client secret"]').textContent()).toBe("not set");
+    expect((await server.prisma.authProvider.findUniqueOrThrow({ where: { name: "acme" } })).clientSecret).toBeNull();
+    await acme.getByRole("button", { name: "Configure acme" }).click();
+    expect(await dialog.textContent()).toContain("No secret is set.");
+    expect(await dialog.getByLabel("Remove the stored secret").count()).toBe(0);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
 
     // The redirect allow-list: a URL the server refuses shows its message and is not stored; a good one is.
     const allowList = page.getByRole("region", { name: "Redirect allow-list" });

@@ -2,7 +2,8 @@
  * Sign-in providers: every preset (GitHub, Google, ...) and stored generic provider from `authProviders`,
  * enable / disable, and configure one (client id, write-only client secret, OpenID Connect issuer or the
  * three OAuth 2 endpoints, scopes) or a new generic one with updateAuthProvider. Only changed fields are
- * sent: an emptied field is null (back to the preset's value), an empty secret field keeps the stored one.
+ * sent: an emptied field is null (back to the preset's value), an empty secret field keeps the stored one
+ * and "Remove the stored secret" sends null for it.
  * Below, the redirect allow-list (settings.providerRedirectUrls, saved with updateSettings). The server
  * checks everything (enabling needs a client id, a secret and endpoints) and its message is shown.
  */
@@ -148,6 +149,7 @@ function ProviderForm({ provider, onClose, onSaved }: { provider?: Provider; onC
   const [enabled, setEnabled] = useState(provider?.enabled ?? false);
   const [clientId, setClientId] = useState(provider?.clientId ?? "");
   const [clientSecret, setClientSecret] = useState("");
+  const [removeSecret, setRemoveSecret] = useState(false);
   const [urls, setUrls] = useState<Record<UrlField, string>>({
     issuer: provider?.issuer ?? "",
     authorizationUrl: provider?.authorizationUrl ?? "",
@@ -163,8 +165,9 @@ function ProviderForm({ provider, onClose, onSaved }: { provider?: Provider; onC
     const input: AuthProviderInput = {};
     if (enabled !== (provider?.enabled ?? false)) input.enabled = enabled;
     if (clientId.trim() !== (provider?.clientId ?? "")) input.clientId = clientId.trim() || null;
-    // Write-only: an empty field keeps the stored secret.
-    if (clientSecret) input.clientSecret = clientSecret;
+    // Write-only: an empty field keeps the stored secret; null removes it.
+    if (removeSecret) input.clientSecret = null;
+    else if (clientSecret) input.clientSecret = clientSecret;
     for (const { key } of URL_FIELDS) {
       const value = urls[key].trim();
       if (value !== (provider?.[key] ?? "")) input[key] = value || null;
@@ -208,12 +211,20 @@ function ProviderForm({ provider, onClose, onSaved }: { provider?: Provider; onC
           autocomplete="new-password"
           aria-describedby="provider-client-secret-hint"
           value={clientSecret}
+          disabled={removeSecret}
           onInput={(event) => setClientSecret(event.currentTarget.value)}
         />
         <p id="provider-client-secret-hint" class="hint">
           {provider?.hasClientSecret ? "A secret is set." : "No secret is set."} It is never shown; leave the field empty to keep
           the stored one.
         </p>
+        {provider?.hasClientSecret && (
+          // An enabled provider needs its secret: the server refuses the removal and says so.
+          <label class="check">
+            <input type="checkbox" checked={removeSecret} onChange={(event) => setRemoveSecret(event.currentTarget.checked)} />
+            Remove the stored secret
+          </label>
+        )}
         {URL_FIELDS.map((field) => (
           <Fragment key={field.key}>
             <label for={field.id}>{field.label}</label>
