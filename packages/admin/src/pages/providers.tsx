@@ -17,12 +17,12 @@ import {
 } from "@gatehouse/sdk";
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
-import { client, errorMessage } from "../api.ts";
+import { client } from "../api.ts";
 import { Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { LoadError, Loading } from "../states.tsx";
-import { useSubmit } from "../submit.ts";
+import { useKeyedSubmit, useSubmit } from "../submit.ts";
 
 type Provider = AuthProviderFieldsFragment;
 
@@ -37,22 +37,19 @@ export function ProvidersPage() {
   );
   const [editing, setEditing] = useState<{ provider?: Provider } | null>(null);
   const [status, setStatus] = useState("");
-  const [actionError, setActionError] = useState<string | null>(null);
-  const [toggling, setToggling] = useState<string | null>(null);
+  // The provider whose Enable / Disable is in flight.
+  const { busy: toggling, error: actionError, run } = useKeyedSubmit<string>();
 
-  async function setEnabled(provider: Provider, enabled: boolean) {
-    setToggling(provider.name);
-    setActionError(null);
+  function setEnabled(provider: Provider, enabled: boolean) {
     setStatus("");
-    try {
-      await client.request(UpdateAuthProviderDocument, { name: provider.name, input: { enabled } });
-      setStatus(`${provider.label} is ${enabled ? "enabled" : "disabled"}.`);
-      reload();
-    } catch (error) {
-      setActionError(errorMessage(error));
-    } finally {
-      setToggling(null);
-    }
+    run(
+      provider.name,
+      () => client.request(UpdateAuthProviderDocument, { name: provider.name, input: { enabled } }),
+      () => {
+        setStatus(`${provider.label} is ${enabled ? "enabled" : "disabled"}.`);
+        reload();
+      },
+    );
   }
 
   return (

@@ -12,6 +12,7 @@ import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { BASE, onLinkClick } from "../router.ts";
 import { LoadError, Loading } from "../states.tsx";
+import { useKeyedSubmit } from "../submit.ts";
 
 type Cell = RolePermissionsQuery["rolePermissions"][number];
 
@@ -43,31 +44,28 @@ export function RolePermissionsPage({ roleId }: { roleId: string }) {
     [roleId],
   );
   const [filter, setFilter] = useState("");
-  const [saving, setSaving] = useState<Saving | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The tick being saved, and the value it is being set to.
+  const { busy: saving, error, run } = useKeyedSubmit<Saving>();
   const [status, setStatus] = useState("");
 
-  async function toggle(cell: Cell, allowed: boolean) {
+  function toggle(cell: Cell, allowed: boolean) {
     if (loaded.state !== "ready") return;
     const key = `${cell.accessType} ${cell.resource}`;
-    setSaving({ key, allowed });
-    setError(null);
+    const matrix = loaded.value;
     setStatus("");
-    try {
-      const { setRolePermission } = await client.request(SetRolePermissionDocument, {
-        roleId,
-        resource: cell.resource,
-        accessType: cell.accessType,
-        allowed,
-      });
-      const cells = loaded.value.cells.map((other) => (`${other.accessType} ${other.resource}` === key ? setRolePermission : other));
-      replace({ ...loaded.value, cells });
-      setStatus(`${cell.resource} is now ${decisionLabel(setRolePermission).toLowerCase()} for ${loaded.value.role?.name}.`);
-    } catch (caught) {
-      setError(`${cell.resource}: ${errorMessage(caught)}`);
-    } finally {
-      setSaving(null);
-    }
+    run(
+      { key, allowed },
+      () =>
+        client.request(SetRolePermissionDocument, { roleId, resource: cell.resource, accessType: cell.accessType, allowed }).catch((caught: unknown) => {
+          // Among a hundred ticks, the message names the field it is about.
+          throw new Error(`${cell.resource}: ${errorMessage(caught)}`);
+        }),
+      ({ setRolePermission }) => {
+        const cells = matrix.cells.map((other) => (`${other.accessType} ${other.resource}` === key ? setRolePermission : other));
+        replace({ ...matrix, cells });
+        setStatus(`${cell.resource} is now ${decisionLabel(setRolePermission).toLowerCase()} for ${matrix.role?.name}.`);
+      },
+    );
   }
 
   const title = loaded.state === "ready" && loaded.value.role ? `Permissions of ${loaded.value.role.name}` : "Permissions";

@@ -20,13 +20,13 @@ import {
   UsersDocument,
 } from "@gatehouse/sdk";
 import { useState } from "preact/hooks";
-import { client, errorMessage } from "../api.ts";
+import { client } from "../api.ts";
 import { ConfirmDialog, Dialog } from "../dialog.tsx";
 import { ErrorAlert } from "../error-alert.tsx";
 import { useLoaded } from "../load.ts";
 import { Pager } from "../pager.tsx";
 import { LoadError, Loading } from "../states.tsx";
-import { useSubmit } from "../submit.ts";
+import { useKeyedSubmit, useSubmit } from "../submit.ts";
 
 export const PAGE_SIZE = 20;
 
@@ -79,8 +79,7 @@ export function UsersPage() {
   const [editing, setEditing] = useState<Editing | null>(null);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
   const [status, setStatus] = useState<string>("");
-  const [actionError, setActionError] = useState<string | null>(null);
-  const [rowBusy, setRowBusy] = useState<RowBusy | null>(null);
+  const { busy: rowBusy, error: actionError, run } = useKeyedSubmit<RowBusy>();
 
   function applyFilters(next: Filters) {
     setDraft(next);
@@ -88,19 +87,12 @@ export function UsersPage() {
     setOffset(0);
   }
 
-  async function runRowAction(user: User, action: RowBusy["action"], run: () => Promise<unknown>, done: string) {
-    setRowBusy({ userId: user.id, action });
-    setActionError(null);
+  function runRowAction(user: User, action: RowBusy["action"], request: () => Promise<unknown>, done: string) {
     setStatus("");
-    try {
-      await run();
+    run({ userId: user.id, action }, request, () => {
       setStatus(done);
       reload();
-    } catch (error) {
-      setActionError(errorMessage(error));
-    } finally {
-      setRowBusy(null);
-    }
+    });
   }
 
   const setBlocked = (user: User, blocked: boolean) =>
@@ -483,31 +475,30 @@ function UserForm({
 function FurtherRoles({ user, roles, onChanged }: { user: User; roles: Role[]; onChanged: () => void }) {
   const [held, setHeld] = useState<Role[]>(() => furtherRoles(user));
   const [adding, setAdding] = useState("");
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The role being added or removed.
+  const { busy, error, run } = useKeyedSubmit<string>();
   const [status, setStatus] = useState("");
   const heldIds = new Set([user.role.id, ...held.map((role) => role.id)]);
   const addable = roles.filter((role) => !heldIds.has(role.id));
 
-  async function change(roleId: string, assign: boolean) {
+  function change(roleId: string, assign: boolean) {
     const role = roles.find((candidate) => candidate.id === roleId) ?? held.find((candidate) => candidate.id === roleId);
-    setBusy(roleId);
-    setError(null);
     setStatus("");
-    try {
-      const variables = { userId: user.id, roleId };
-      if (assign) await client.request(AssignRoleDocument, variables);
-      else await client.request(UnassignRoleDocument, variables);
-      const { user: fresh } = await client.request(UserDocument, { id: user.id });
-      setHeld(furtherRoles(fresh));
-      setAdding("");
-      setStatus(`${role?.name ?? "The role"} was ${assign ? "added" : "removed"}.`);
-      onChanged();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(null);
-    }
+    run(
+      roleId,
+      async () => {
+        const variables = { userId: user.id, roleId };
+        if (assign) await client.request(AssignRoleDocument, variables);
+        else await client.request(UnassignRoleDocument, variables);
+        return (await client.request(UserDocument, { id: user.id })).user;
+      },
+      (fresh) => {
+        setHeld(furtherRoles(fresh));
+        setAdding("");
+        setStatus(`${role?.name ?? "The role"} was ${assign ? "added" : "removed"}.`);
+        onChanged();
+      },
+    );
   }
 
   return (
