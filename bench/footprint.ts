@@ -17,11 +17,11 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
-import { gatehouseEnv, ROOT, startCommand } from "./lib/gatehouse.ts";
+import { coldStartOptions, ROOT, startGatehouse } from "./lib/gatehouse.ts";
 import { generateBenchKey } from "./lib/keys.ts";
 import { processMemory } from "./lib/memory.ts";
 import { type BenchDatabase, createBenchDatabase } from "./lib/postgres.ts";
-import { freePort, killAllServers, spawnServer } from "./lib/server-process.ts";
+import { killAllServers } from "./lib/server-process.ts";
 import { median, round, sleep } from "./lib/stats.ts";
 
 const { values: args } = parseArgs({
@@ -83,19 +83,7 @@ const key = await generateBenchKey("EdDSA");
 
 /** `npm start` on `dataDir` (and `database`), its idle RSS `settleMs` after the first 200, then stopped. */
 async function measureGatehouse(dataDir: string, database: BenchDatabase | undefined): Promise<number> {
-  const port = await freePort();
-  const { command, env } = startCommand(ROOT);
-  const logFile = join(dataDir, "server.log");
-  const settings = {
-    name: "gatehouse",
-    key,
-    databaseUrl: database?.url,
-    dataDir,
-    bcryptCost: 10,
-    admin: { email: "admin@bench.example", password: "bench admin passphrase" },
-    logFile,
-  };
-  const server = await spawnServer({ name: "gatehouse", command, cwd: ROOT, env: { ...env, ...gatehouseEnv(settings, port) }, port, logFile });
+  const server = await startGatehouse(coldStartOptions("gatehouse", key, dataDir, database?.url));
   await sleep(settleMs);
   const { rssMb } = await server.memory();
   await server.stop();

@@ -16,10 +16,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { gatehouseEnv, ROOT, startCommand } from "./lib/gatehouse.ts";
+import { coldStartOptions, ROOT, startGatehouse } from "./lib/gatehouse.ts";
 import { generateBenchKey } from "./lib/keys.ts";
 import { type BenchDatabase, createBenchDatabase } from "./lib/postgres.ts";
-import { freePort, killAllServers, spawnServer } from "./lib/server-process.ts";
+import { killAllServers } from "./lib/server-process.ts";
 import { median, round, sleep } from "./lib/stats.ts";
 
 const { values: args } = parseArgs({
@@ -64,30 +64,7 @@ process.on("SIGINT", () => {
 });
 
 async function startOnce(checkout: Checkout, dataDir: string, database: BenchDatabase | undefined): Promise<StartSample> {
-  const port = await freePort();
-  const { command, env } = startCommand(checkout.root);
-  const server = await spawnServer({
-    name: `gatehouse (${checkout.label})`,
-    command,
-    cwd: checkout.root,
-    env: {
-      ...env,
-      ...gatehouseEnv(
-        {
-          name: "gatehouse",
-          key,
-          databaseUrl: database?.url,
-          dataDir,
-          bcryptCost: 10,
-          admin: { email: "admin@bench.example", password: "bench admin passphrase" },
-          logFile: join(dataDir, "server.log"),
-        },
-        port,
-      ),
-    },
-    port,
-    logFile: join(dataDir, "server.log"),
-  });
+  const server = await startGatehouse(coldStartOptions(`gatehouse (${checkout.label})`, key, dataDir, database?.url), checkout.root);
   await sleep(settleMs);
   const { rssMb } = await server.memory();
   await server.stop();

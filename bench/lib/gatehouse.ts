@@ -91,13 +91,30 @@ export function gatehouseEnv(options: GatehouseOptions, port: number): Record<st
   };
 }
 
-export async function startGatehouse(options: GatehouseOptions): Promise<ServerProcess> {
+/**
+ * A server as the start-up and footprint benchmarks start it: the first admin seeded at a first start,
+ * bcrypt cost 10, its output in `dataDir`/server.log.
+ */
+export function coldStartOptions(name: string, key: BenchKey, dataDir: string, databaseUrl: string | undefined): GatehouseOptions {
+  return {
+    name,
+    key,
+    databaseUrl,
+    dataDir,
+    bcryptCost: 10,
+    admin: { email: "admin@bench.example", password: "bench admin passphrase" },
+    logFile: join(dataDir, "server.log"),
+  };
+}
+
+/** `npm start` of the checkout at `root` (this one by default), polled until its first 200. */
+export async function startGatehouse(options: GatehouseOptions, root = ROOT): Promise<ServerProcess> {
   const port = await freePort();
-  const { command, env } = startCommand();
+  const { command, env } = startCommand(root);
   return spawnServer({
     name: options.name,
     command,
-    cwd: ROOT,
+    cwd: root,
     env: { ...env, ...gatehouseEnv(options, port) },
     port,
     logFile: options.logFile,
